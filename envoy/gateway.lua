@@ -1,0 +1,34 @@
+-- Gateway adjustments the gRPC-JSON transcoder cannot make by itself.
+--
+-- Requests: os-conductor also served `POST /datastore/` (same handler as
+-- `/datastore/authorize`); a transcoder binding cannot end in '/', so the path
+-- is rewritten here, before the transcoder sees it.
+--
+-- Responses: a successful gRPC call is always 200 and INVALID_ARGUMENT always
+-- 400, but the work-package routes answer 201 on creation and 422 for an
+-- invalid body. The gRPC handler asks for such a status with the metadata
+-- `x-http-status`; only these values are honoured, and the header never
+-- reaches the client.
+local allowed = { ["201"] = true, ["422"] = true }
+
+function envoy_on_request(handle)
+  local headers = handle:headers()
+  local path = headers:get(":path")
+  if path == "/datastore/" or string.sub(path, 1, 12) == "/datastore/?" then
+    headers:replace(":path", "/datastore/authorize" .. string.sub(path, 12))
+  end
+  -- Only Conductor itself may ask for a status.
+  headers:remove("x-http-status")
+end
+
+function envoy_on_response(handle)
+  local headers = handle:headers()
+  local wanted = headers:get("x-http-status")
+  if wanted == nil then
+    return
+  end
+  headers:remove("x-http-status")
+  if allowed[wanted] then
+    headers:replace(":status", wanted)
+  end
+end

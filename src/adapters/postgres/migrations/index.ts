@@ -1,0 +1,6 @@
+import { Migration20261123000000Permissions } from './Migration20261123000000Permissions.js';
+
+/** Every migration, in order. Listed explicitly so they run from compiled code without file globbing. */
+export const migrations = [
+  { name: 'Migration20261123000000Permissions', class: Migration20261123000000Permissions },
+];

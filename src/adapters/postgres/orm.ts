@@ -1,0 +1,28 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { DatabaseConfig } from '../../config/database.config.js';
+import { PermissionEntity } from './entities/permission.entity.js';
+import { migrations } from './migrations/index.js';
+
+export type Orm = MikroORM;
+
+/** Every entity Conductor maps. */
+export const entities = [PermissionEntity];
+
+/** Connects MikroORM to PostgreSQL. Callers fork the EntityManager per request (`orm.em.fork()`). */
+export function createOrm(config: DatabaseConfig): Promise<Orm> {
+  return MikroORM.init({
+    clientUrl: config.url,
+    entities,
+    extensions: [Migrator],
+    migrations: { migrationsList: migrations, snapshot: false, transactional: true, allOrNothing: true },
+    pool: { max: config.poolMax },
+    debug: false,
+  });
+}
+
+/** Applies the checked-in migrations that have not run yet; returns their names. */
+export async function migrate(orm: Orm): Promise<string[]> {
+  const applied = await orm.migrator.up();
+  return applied.map((migration) => migration.name);
+}

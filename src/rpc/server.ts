@@ -1,0 +1,80 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { loadFileDescriptorSetFromBuffer } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import { AuthServiceService } from '../gen/conductor/auth/v1/auth.js';
+import { DatastoreServiceService, type DatastoreServiceServer } from '../gen/conductor/datastore/v1/datastore.js';
+import { PackageServiceService, type PackageServiceServer } from '../gen/conductor/package/v1/package.js';
+import { SearchServiceService, type SearchServiceServer } from '../gen/conductor/search/v1/search.js';
+import { WorkPackageServiceService } from '../gen/conductor/workpackage/v1/workpackage.js';
+import type { Logger } from '../logger.js';
+import type { SigningKeys } from '../ports/signing-keys.js';
+import { authHandlers } from './handlers/auth.handler.js';
+import { workPackageHandlers } from './handlers/work-package.handler.js';
+import { serviceHandlers } from './service-handlers.js';
+
+/** The fully qualified names of Conductor's services (also what Envoy transcodes). */
+export const serviceNames = [
+  'conductor.auth.v1.AuthService',
+  'conductor.datastore.v1.DatastoreService',
+  'conductor.package.v1.PackageService',
+  'conductor.search.v1.SearchService',
+  'conductor.workpackage.v1.WorkPackageService',
+] as const;
+
+export interface ServerDeps {
+  logger: Logger;
+  keys: SigningKeys;
+  /** The compiled contract (buf's descriptor set), served through gRPC reflection. */
+  descriptorSet: Buffer;
+}
+
+export interface ConductorServer {
+  server: Server;
+  health: HealthImplementation;
+  /** Binds and starts listening; resolves to the bound port (use port 0 in tests). */
+  listen(host: string, port: number): Promise<number>;
+  /** Reports NOT_SERVING, lets calls in flight finish within the grace period, then stops. */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+/** Builds the gRPC server with all five services, health and reflection registered. */
+export function buildServer(deps: ServerDeps): ConductorServer {
+  const { logger } = deps;
+  const server = new Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
+  server.addService(AuthServiceService, authHandlers(logger, deps.keys));
+  server.addService(DatastoreServiceService, serviceHandlers<DatastoreServiceServer>(DatastoreServiceService, logger, {}));
+  server.addService(PackageServiceService, serviceHandlers<PackageServiceServer>(PackageServiceService, logger, {}));
+  server.addService(SearchServiceService, serviceHandlers<SearchServiceServer>(SearchServiceService, logger, {}));
+  server.addService(WorkPackageServiceService, workPackageHandlers(logger));
+
+  const health = new HealthImplementation(Object.fromEntries(['', ...serviceNames].map((name) => [name, 'NOT_SERVING'])));
+  health.addToServer(server);
+  new ReflectionService(loadFileDescriptorSetFromBuffer(deps.descriptorSet)).addToServer(server);
+
+  const setAll = (state: 'SERVING' | 'NOT_SERVING') => {
+    for (const name of ['', ...serviceNames]) health.setStatus(name, state);
+  };
+
+  return {
+    server,
+    health,
+    listen: (host, port) =>
+      new Promise((done, fail) => {
+        server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, boundPort) => {
+          if (error) return fail(error);
+          setAll('SERVING');
+          done(boundPort);
+        });
+      }),
+    shutdown: (graceMs) =>
+      new Promise((done) => {
+        setAll('NOT_SERVING');
+        const force = setTimeout(() => server.forceShutdown(), graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          done();
+        });
+      }),
+  };
+}

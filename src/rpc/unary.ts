@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { Metadata, type handleUnaryCall, type ServerUnaryCall } from '@grpc/grpc-js';
+import type { Logger } from '../logger.js';
+import { toServiceError } from './status.mapper.js';
+
+/** What a handler may know of the call besides its request message. */
+export interface CallContext {
+  requestId: string;
+  /** A request header (gRPC metadata; Envoy forwards HTTP headers as metadata). */
+  header(name: string): string | undefined;
+  /** Asks the gateway for a success status other than 200 (the contract's 201). */
+  setHttpStatus(code: 201): void;
+}
+
+/**
+ * Wraps an async handler as a grpc-js unary handler: errors become gRPC
+ * statuses through one mapper, and each call logs one JSON line.
+ */
+export function unary<Request, Response>(
+  logger: Logger,
+  handler: (request: Request, context: CallContext) => Promise<Response>,
+): handleUnaryCall<Request, Response> {
+  return (call: ServerUnaryCall<Request, Response>, callback) => {
+    const started = performance.now();
+    const requestId = firstValue(call.metadata, 'x-request-id') ?? randomUUID();
+    const context: CallContext = {
+      requestId,
+      header: (name) => firstValue(call.metadata, name),
+      setHttpStatus: (code) => {
+        const metadata = new Metadata();
+        metadata.set('x-http-status', String(code));
+        call.sendMetadata(metadata);
+      },
+    };
+    handler(call.request, context).then(
+      (response) => {
+        logger.info({ request_id: requestId, method: call.getPath(), code: 'OK', ms: elapsed(started) }, 'rpc');
+        callback(null, response);
+      },
+      (error: unknown) => {
+        const serviceError = toServiceError(error);
+        const line = { request_id: requestId, method: call.getPath(), code: serviceError.code, ms: elapsed(started) };
+        if (serviceError.unexpected) logger.error({ ...line, err: error }, 'rpc failed');
+        else logger.info({ ...line, message: serviceError.details }, 'rpc');
+        callback(serviceError);
+      },
+    );
+  };
+}
+
+function firstValue(metadata: Metadata, name: string): string | undefined {
+  const value = metadata.get(name)[0];
+  return value === undefined ? undefined : value.toString();
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}

@@ -1,0 +1,38 @@
+/**
+ * Composition root of the Temporal worker: configuration → adapters →
+ * activities → worker. Stops cleanly on SIGTERM/SIGINT (Temporal's runtime
+ * handles the signals and drains running activities).
+ */
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createSearchClient } from '../src/adapters/elasticsearch/client.js';
+import { createObjectStoreClient } from '../src/adapters/minio/client.js';
+import { createOrm } from '../src/adapters/postgres/orm.js';
+import { ConfigError, loadConfig } from '../src/config/index.js';
+import { createLogger } from '../src/logger.js';
+import { createActivities } from './activities/index.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(['server', 'database', 'objectStore', 'search', 'temporal']);
+  const logger = createLogger(config.server.logLevel, 'conductor-worker');
+  const orm = await createOrm(config.database);
+  const search = createSearchClient(config.search);
+  const objectStore = createObjectStoreClient(config.objectStore);
+
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: new URL('./workflows/index.js', import.meta.url).pathname,
+    activities: createActivities({ orm, search, objectStore, bucket: config.objectStore.bucket }),
+  });
+  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
+  await worker.run();
+  await Promise.allSettled([orm.close(), search.close(), connection.close()]);
+  logger.info('worker stopped');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+  process.exit(1);
+});
