@@ -6,7 +6,18 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type { handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  Client,
+  type ClientOptions,
+  type ClientUnaryCall,
+  type handleUnaryCall,
+  makeGenericClientConstructor,
+  type Metadata,
+  type ServiceError,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 import { HttpBody } from "../../../google/api/httpbody.js";
 import { Struct } from "../../../google/protobuf/struct.js";
 
@@ -1751,6 +1762,161 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
    */
   setPermissions: handleUnaryCall<SetPermissionsRequest, SetPermissionsResponse>;
 }
+
+export interface AuthServiceClient extends Client {
+  /**
+   * Check tells whether the user token is valid and returns the profile, or
+   * the login URL of each configured identity provider when it is not.
+   */
+  check(
+    request: CheckRequest,
+    callback: (error: ServiceError | null, response: CheckResponse) => void,
+  ): ClientUnaryCall;
+  check(
+    request: CheckRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CheckResponse) => void,
+  ): ClientUnaryCall;
+  check(
+    request: CheckRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CheckResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Authorize returns a permission token for one service, with the
+   * permissions the user holds there.
+   */
+  authorize(
+    request: AuthorizeRequest,
+    callback: (error: ServiceError | null, response: AuthorizeResponse) => void,
+  ): ClientUnaryCall;
+  authorize(
+    request: AuthorizeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AuthorizeResponse) => void,
+  ): ClientUnaryCall;
+  authorize(
+    request: AuthorizeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AuthorizeResponse) => void,
+  ): ClientUnaryCall;
+  /** Update sets the user's username; allowed once per user. */
+  update(
+    request: UpdateRequest,
+    callback: (error: ServiceError | null, response: UpdateResponse) => void,
+  ): ClientUnaryCall;
+  update(
+    request: UpdateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateResponse) => void,
+  ): ClientUnaryCall;
+  update(
+    request: UpdateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateResponse) => void,
+  ): ClientUnaryCall;
+  /** Logout revokes the user token it is called with. */
+  logout(
+    request: LogoutRequest,
+    callback: (error: ServiceError | null, response: LogoutResponse) => void,
+  ): ClientUnaryCall;
+  logout(
+    request: LogoutRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: LogoutResponse) => void,
+  ): ClientUnaryCall;
+  logout(
+    request: LogoutRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: LogoutResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetPublicKey returns the public key that verifies every token Conductor
+   * signs, as PEM (SubjectPublicKeyInfo).
+   */
+  getPublicKey(
+    request: GetPublicKeyRequest,
+    callback: (error: ServiceError | null, response: HttpBody) => void,
+  ): ClientUnaryCall;
+  getPublicKey(
+    request: GetPublicKeyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: HttpBody) => void,
+  ): ClientUnaryCall;
+  getPublicKey(
+    request: GetPublicKeyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: HttpBody) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetJwks returns the public keys as a JSON Web Key Set, so verifiers can
+   * follow key rotation.
+   */
+  getJwks(
+    request: GetJwksRequest,
+    callback: (error: ServiceError | null, response: GetJwksResponse) => void,
+  ): ClientUnaryCall;
+  getJwks(
+    request: GetJwksRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetJwksResponse) => void,
+  ): ClientUnaryCall;
+  getJwks(
+    request: GetJwksRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetJwksResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetLib returns the browser auth client (an ES module with an AngularJS
+   * `authClient` binding), as JavaScript.
+   */
+  getLib(request: GetLibRequest, callback: (error: ServiceError | null, response: HttpBody) => void): ClientUnaryCall;
+  getLib(
+    request: GetLibRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: HttpBody) => void,
+  ): ClientUnaryCall;
+  getLib(
+    request: GetLibRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: HttpBody) => void,
+  ): ClientUnaryCall;
+  /**
+   * SetPermissions stores the permissions of one user (or `*`, every user) for
+   * one service. Internal: it has no HTTP binding.
+   */
+  setPermissions(
+    request: SetPermissionsRequest,
+    callback: (error: ServiceError | null, response: SetPermissionsResponse) => void,
+  ): ClientUnaryCall;
+  setPermissions(
+    request: SetPermissionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetPermissionsResponse) => void,
+  ): ClientUnaryCall;
+  setPermissions(
+    request: SetPermissionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetPermissionsResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const AuthServiceClient = makeGenericClientConstructor(
+  AuthServiceService,
+  "conductor.auth.v1.AuthService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): AuthServiceClient;
+  service: typeof AuthServiceService;
+  serviceName: string;
+};
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

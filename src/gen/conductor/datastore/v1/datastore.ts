@@ -6,7 +6,18 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type { handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  Client,
+  type ClientOptions,
+  type ClientUnaryCall,
+  type handleUnaryCall,
+  makeGenericClientConstructor,
+  type Metadata,
+  type ServiceError,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 import { ListValue } from "../../../google/protobuf/struct.js";
 
 export const protobufPackage = "conductor.datastore.v1";
@@ -1180,6 +1191,52 @@ export interface DatastoreServiceServer extends UntypedServiceImplementation {
   /** Info returns the public URL prefixes under which the user's files appear. */
   info: handleUnaryCall<InfoRequest, InfoResponse>;
 }
+
+export interface DatastoreServiceClient extends Client {
+  /**
+   * Authorize returns a presigned PUT URL for each file of a data package.
+   * The reference's alias `POST /datastore/` cannot be a binding (the
+   * transcoder's path matcher refuses a trailing slash): the gateway rewrites
+   * it to this route (envoy/gateway.lua).
+   */
+  authorize(
+    request: AuthorizeRequest,
+    callback: (error: ServiceError | null, response: AuthorizeResponse) => void,
+  ): ClientUnaryCall;
+  authorize(
+    request: AuthorizeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AuthorizeResponse) => void,
+  ): ClientUnaryCall;
+  authorize(
+    request: AuthorizeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AuthorizeResponse) => void,
+  ): ClientUnaryCall;
+  /** Info returns the public URL prefixes under which the user's files appear. */
+  info(request: InfoRequest, callback: (error: ServiceError | null, response: InfoResponse) => void): ClientUnaryCall;
+  info(
+    request: InfoRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: InfoResponse) => void,
+  ): ClientUnaryCall;
+  info(
+    request: InfoRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: InfoResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const DatastoreServiceClient = makeGenericClientConstructor(
+  DatastoreServiceService,
+  "conductor.datastore.v1.DatastoreService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): DatastoreServiceClient;
+  service: typeof DatastoreServiceService;
+  serviceName: string;
+};
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;

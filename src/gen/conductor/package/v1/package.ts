@@ -6,7 +6,18 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type { handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  Client,
+  type ClientOptions,
+  type ClientUnaryCall,
+  type handleUnaryCall,
+  makeGenericClientConstructor,
+  type Metadata,
+  type ServiceError,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 import { Struct } from "../../../google/protobuf/struct.js";
 
 export const protobufPackage = "conductor.package.v1";
@@ -1290,6 +1301,117 @@ export interface PackageServiceServer extends UntypedServiceImplementation {
   /** GetStats counts packages, records and countries over the whole registry. */
   getStats: handleUnaryCall<GetStatsRequest, GetStatsResponse>;
 }
+
+export interface PackageServiceClient extends Client {
+  /**
+   * Upload starts loading the data package at a URL, or joins the load of it
+   * that is already running.
+   */
+  upload(
+    request: UploadRequest,
+    callback: (error: ServiceError | null, response: UploadResponse) => void,
+  ): ClientUnaryCall;
+  upload(
+    request: UploadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UploadResponse) => void,
+  ): ClientUnaryCall;
+  upload(
+    request: UploadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadResponse) => void,
+  ): ClientUnaryCall;
+  /** GetStatus reports a load's current step and the records loaded so far. */
+  getStatus(
+    request: GetStatusRequest,
+    callback: (error: ServiceError | null, response: GetStatusResponse) => void,
+  ): ClientUnaryCall;
+  getStatus(
+    request: GetStatusRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetStatusResponse) => void,
+  ): ClientUnaryCall;
+  getStatus(
+    request: GetStatusRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetStatusResponse) => void,
+  ): ClientUnaryCall;
+  /** Publish makes a loaded dataset public or private. */
+  publish(
+    request: PublishRequest,
+    callback: (error: ServiceError | null, response: PublishResponse) => void,
+  ): ClientUnaryCall;
+  publish(
+    request: PublishRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PublishResponse) => void,
+  ): ClientUnaryCall;
+  publish(
+    request: PublishRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PublishResponse) => void,
+  ): ClientUnaryCall;
+  /** Delete removes a dataset's registry entry and its loaded tables. */
+  delete(
+    request: DeleteRequest,
+    callback: (error: ServiceError | null, response: DeleteResponse) => void,
+  ): ClientUnaryCall;
+  delete(
+    request: DeleteRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteResponse) => void,
+  ): ClientUnaryCall;
+  delete(
+    request: DeleteRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteResponse) => void,
+  ): ClientUnaryCall;
+  /** UpdateParams stores the request body as the dataset's `package.defaultParams`. */
+  updateParams(
+    request: UpdateParamsRequest,
+    callback: (error: ServiceError | null, response: UpdateParamsResponse) => void,
+  ): ClientUnaryCall;
+  updateParams(
+    request: UpdateParamsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateParamsResponse) => void,
+  ): ClientUnaryCall;
+  updateParams(
+    request: UpdateParamsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateParamsResponse) => void,
+  ): ClientUnaryCall;
+  /** GetStats counts packages, records and countries over the whole registry. */
+  getStats(
+    request: GetStatsRequest,
+    callback: (error: ServiceError | null, response: GetStatsResponse) => void,
+  ): ClientUnaryCall;
+  getStats(
+    request: GetStatsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetStatsResponse) => void,
+  ): ClientUnaryCall;
+  getStats(
+    request: GetStatsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetStatsResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const PackageServiceClient = makeGenericClientConstructor(
+  PackageServiceService,
+  "conductor.package.v1.PackageService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): PackageServiceClient;
+  service: typeof PackageServiceService;
+  serviceName: string;
+};
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;

@@ -6,7 +6,18 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type { handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  Client,
+  type ClientOptions,
+  type ClientUnaryCall,
+  type handleUnaryCall,
+  makeGenericClientConstructor,
+  type Metadata,
+  type ServiceError,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 import { HttpBody } from "../../../google/api/httpbody.js";
 import { Struct } from "../../../google/protobuf/struct.js";
 
@@ -393,6 +404,37 @@ export interface SearchServiceServer extends UntypedServiceImplementation {
    */
   search: handleUnaryCall<SearchRequest, SearchResponse>;
 }
+
+export interface SearchServiceClient extends Client {
+  /**
+   * Search returns the packages matching a full-text query and field filters.
+   * Over HTTP, the filters are the `<field>=<JSON value>` query parameters.
+   */
+  search(
+    request: SearchRequest,
+    callback: (error: ServiceError | null, response: SearchResponse) => void,
+  ): ClientUnaryCall;
+  search(
+    request: SearchRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SearchResponse) => void,
+  ): ClientUnaryCall;
+  search(
+    request: SearchRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SearchResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const SearchServiceClient = makeGenericClientConstructor(
+  SearchServiceService,
+  "conductor.search.v1.SearchService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): SearchServiceClient;
+  service: typeof SearchServiceService;
+  serviceName: string;
+};
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

@@ -6,7 +6,18 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type { handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  Client,
+  type ClientOptions,
+  type ClientUnaryCall,
+  type handleUnaryCall,
+  makeGenericClientConstructor,
+  type Metadata,
+  type ServiceError,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 import { HttpBody } from "../../../google/api/httpbody.js";
 import { ListValue, Value } from "../../../google/protobuf/struct.js";
 
@@ -1772,6 +1783,142 @@ export interface WorkPackageServiceServer extends UntypedServiceImplementation {
   /** GetHealth tells whether the service is up. */
   getHealth: handleUnaryCall<GetHealthRequest, GetHealthResponse>;
 }
+
+export interface WorkPackageServiceClient extends Client {
+  /**
+   * CreateWorkPackage creates a work package for files of one dataset and
+   * returns its access token, sealed to the user's Crypt4GH key.
+   */
+  createWorkPackage(
+    request: CreateWorkPackageRequest,
+    callback: (error: ServiceError | null, response: CreateWorkPackageResponse) => void,
+  ): ClientUnaryCall;
+  createWorkPackage(
+    request: CreateWorkPackageRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateWorkPackageResponse) => void,
+  ): ClientUnaryCall;
+  createWorkPackage(
+    request: CreateWorkPackageRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateWorkPackageResponse) => void,
+  ): ClientUnaryCall;
+  /** GetWorkPackage returns a work package's type, files and lifetime. */
+  getWorkPackage(
+    request: GetWorkPackageRequest,
+    callback: (error: ServiceError | null, response: GetWorkPackageResponse) => void,
+  ): ClientUnaryCall;
+  getWorkPackage(
+    request: GetWorkPackageRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetWorkPackageResponse) => void,
+  ): ClientUnaryCall;
+  getWorkPackage(
+    request: GetWorkPackageRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetWorkPackageResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * CreateWorkOrderToken returns a 30-second signed work order token for one
+   * file of a work package, sealed to the user's Crypt4GH key.
+   */
+  createWorkOrderToken(
+    request: CreateWorkOrderTokenRequest,
+    callback: (error: ServiceError | null, response: CreateWorkOrderTokenResponse) => void,
+  ): ClientUnaryCall;
+  createWorkOrderToken(
+    request: CreateWorkOrderTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateWorkOrderTokenResponse) => void,
+  ): ClientUnaryCall;
+  createWorkOrderToken(
+    request: CreateWorkOrderTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateWorkOrderTokenResponse) => void,
+  ): ClientUnaryCall;
+  /** ListUserDatasets lists the datasets a user may create work packages for. */
+  listUserDatasets(
+    request: ListUserDatasetsRequest,
+    callback: (error: ServiceError | null, response: ListUserDatasetsResponse) => void,
+  ): ClientUnaryCall;
+  listUserDatasets(
+    request: ListUserDatasetsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListUserDatasetsResponse) => void,
+  ): ClientUnaryCall;
+  listUserDatasets(
+    request: ListUserDatasetsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListUserDatasetsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GrantDatasetAccess lets a user create work packages for a dataset.
+   * Internal: it has no HTTP binding.
+   */
+  grantDatasetAccess(
+    request: GrantDatasetAccessRequest,
+    callback: (error: ServiceError | null, response: GrantDatasetAccessResponse) => void,
+  ): ClientUnaryCall;
+  grantDatasetAccess(
+    request: GrantDatasetAccessRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GrantDatasetAccessResponse) => void,
+  ): ClientUnaryCall;
+  grantDatasetAccess(
+    request: GrantDatasetAccessRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GrantDatasetAccessResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * RevokeDatasetAccess withdraws a grant; work packages using it stop at once.
+   * Internal: it has no HTTP binding.
+   */
+  revokeDatasetAccess(
+    request: RevokeDatasetAccessRequest,
+    callback: (error: ServiceError | null, response: RevokeDatasetAccessResponse) => void,
+  ): ClientUnaryCall;
+  revokeDatasetAccess(
+    request: RevokeDatasetAccessRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RevokeDatasetAccessResponse) => void,
+  ): ClientUnaryCall;
+  revokeDatasetAccess(
+    request: RevokeDatasetAccessRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RevokeDatasetAccessResponse) => void,
+  ): ClientUnaryCall;
+  /** GetHealth tells whether the service is up. */
+  getHealth(
+    request: GetHealthRequest,
+    callback: (error: ServiceError | null, response: GetHealthResponse) => void,
+  ): ClientUnaryCall;
+  getHealth(
+    request: GetHealthRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetHealthResponse) => void,
+  ): ClientUnaryCall;
+  getHealth(
+    request: GetHealthRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetHealthResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const WorkPackageServiceClient = makeGenericClientConstructor(
+  WorkPackageServiceService,
+  "conductor.workpackage.v1.WorkPackageService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): WorkPackageServiceClient;
+  service: typeof WorkPackageServiceService;
+  serviceName: string;
+};
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

@@ -1,0 +1,57 @@
+// Lint: typescript-eslint's recommended rules plus the import rules that keep
+// the architecture visible (see README "Layout"): core depends only on ports,
+// generated code stays behind rpc/, and workflow code stays deterministic.
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'src/gen/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/ports/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/adapters/**', '**/rpc/**', '**/gen/**', '**/config/**'], message: 'core and ports depend only on ports and themselves' },
+            { group: ['@grpc/*', '@mikro-orm/*', 'minio', '@elastic/*', '@temporalio/*', 'pg'], message: 'no framework reaches core: put it behind a port' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/adapters/**/*.ts', 'src/config/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/rpc/**', '**/gen/**'], message: 'only rpc/ (and tests) use the generated gRPC code' }] },
+      ],
+    },
+  },
+  {
+    // Workflow code is replayed: no I/O, no clocks, no randomness outside the Temporal SDK.
+    files: ['workflows/workflows/**/*.ts', 'workflows/shared.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'workflow code must be deterministic: Node built-ins belong in activities' })),
+          patterns: [
+            { group: ['**/src/**'], message: 'workflow code imports only workflows/shared and activity types' },
+            { group: ['**/activities/**'], allowTypeImports: true, message: 'activities are imported as types only (proxyActivities)' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'use sleep() from @temporalio/workflow' }, { name: 'fetch', message: 'I/O belongs in activities' }],
+    },
+  },
+);

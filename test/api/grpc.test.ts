@@ -1,0 +1,77 @@
+/** The gRPC server as internal services meet it: generated clients, health and reflection. */
+import { createPublicKey } from 'node:crypto';
+import { join } from 'node:path';
+import { credentials, loadPackageDefinition, Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../scripts/stack/paths.ts';
+import { AuthServiceClient } from '../../src/gen/conductor/auth/v1/auth.js';
+import type { HttpBody } from '../../src/gen/google/api/httpbody.js';
+import { PackageServiceClient } from '../../src/gen/conductor/package/v1/package.js';
+import { serviceNames } from '../../src/rpc/server.ts';
+import { testStack } from '../setup/test-stack.ts';
+
+type Callback<T> = (error: ServiceError | null, response: T) => void;
+type UnaryMethod<Req, Res> = (request: Req, callback: Callback<Res>) => unknown;
+
+const clients: Client[] = [];
+function track<C extends Client>(client: C): C {
+  clients.push(client);
+  return client;
+}
+afterAll(() => clients.forEach((client) => client.close()));
+
+function call<Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> {
+  return new Promise((done, fail) => method(request, (error, response) => (error ? fail(error) : done(response))));
+}
+
+/** A client for a service that ts-proto does not generate (health, reflection), from its .proto. */
+function dynamicClient(protoFile: string, servicePath: string[]): Client {
+  const definition = loadPackageDefinition(loadSync(protoFile, { keepCase: true, defaults: true }));
+  let node: unknown = definition;
+  for (const part of servicePath) node = (node as Record<string, unknown>)[part];
+  const Constructor = node as new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client;
+  return track(new Constructor(testStack().grpc, credentials.createInsecure()));
+}
+
+describe('gRPC server', () => {
+  it('serves the public key through the generated client', async () => {
+    const client = track(new AuthServiceClient(testStack().grpc, credentials.createInsecure()));
+    const body = await call<object, HttpBody>(client.getPublicKey.bind(client), {});
+    expect(body.contentType).toBe('application/x-pem-file');
+    expect(createPublicKey(Buffer.from(body.data).toString()).asymmetricKeyType).toBe('rsa');
+  });
+
+  it('answers UNIMPLEMENTED with a message for methods not built yet', async () => {
+    const client = track(new PackageServiceClient(testStack().grpc, credentials.createInsecure()));
+    const error = await call(client.getStats.bind(client), {}).catch((caught: ServiceError) => caught);
+    expect((error as ServiceError).code).toBe(status.UNIMPLEMENTED);
+    expect((error as ServiceError).details).toBe('conductor.package.v1.PackageService/GetStats is not built yet');
+  });
+
+  it('says SERVING on grpc.health.v1 for the server and each service', async () => {
+    const health = dynamicClient(join(repoRoot, 'node_modules', 'grpc-health-check', 'proto', 'health', 'v1', 'health.proto'), ['grpc', 'health', 'v1', 'Health']);
+    const check = (health as unknown as { check: UnaryMethod<{ service: string }, { status: string }> }).check.bind(health);
+    for (const service of ['', ...serviceNames]) {
+      expect(await call(check, { service }), service || '(server)').toEqual({ status: 'SERVING' });
+    }
+    const unknown = await call(check, { service: 'no.such.Service' }).catch((caught: ServiceError) => caught);
+    expect((unknown as ServiceError).code).toBe(status.NOT_FOUND);
+  });
+
+  it('lists its services through server reflection', async () => {
+    const reflection = dynamicClient(
+      join(repoRoot, 'node_modules', '@grpc', 'reflection', 'build', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto'),
+      ['grpc', 'reflection', 'v1', 'ServerReflection'],
+    );
+    const stream = (reflection as unknown as { ServerReflectionInfo: (metadata?: Metadata) => NodeJS.ReadWriteStream & { write(m: unknown): boolean; end(): void } }).ServerReflectionInfo();
+    const reply = new Promise<{ list_services_response: { service: { name: string }[] } }>((done, fail) => {
+      stream.on('data', done);
+      stream.on('error', fail);
+    });
+    stream.write({ list_services: '*' });
+    stream.end();
+    const names = (await reply).list_services_response.service.map((service) => service.name);
+    expect(names).toEqual(expect.arrayContaining([...serviceNames]));
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Vitest global setup: starts the real stack once for the run, on free ports
+ * and in a fresh data folder, hands its addresses to the tests, and stops it
+ * (and removes the folder) at the end.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { installStack } from '../../scripts/stack/install.ts';
+import { freePort } from '../../scripts/stack/ports.ts';
+import { startStack, type StackPorts } from '../../scripts/stack/stack.ts';
+import type { TestStack } from './test-stack.ts';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const installed = await installStack();
+  const dataDir = mkdtempSync(join(tmpdir(), 'conductor-test-'));
+  const names: (keyof StackPorts)[] = [
+    'gateway', 'envoyAdmin', 'grpc', 'http', 'postgres', 'minio', 'minioConsole', 'elasticsearch',
+    'elasticsearchTransport', 'temporal', 'temporalUi', 'temporalHttp', 'temporalMetrics',
+  ];
+  const ports = {} as StackPorts;
+  const taken = new Set<number>();
+  for (const name of names) {
+    let port = await freePort();
+    while (taken.has(port)) port = await freePort();
+    taken.add(port);
+    ports[name] = port;
+  }
+  const stack = await startStack(
+    {
+      dataDir,
+      logDir: join(dataDir, 'logs'),
+      ports,
+      gatewayHost: '127.0.0.1',
+      publicHost: '127.0.0.1',
+      corsOrigins: ['http://app.example.test'],
+      elasticsearchHeap: '512m',
+      postgresPassword: 'test-password',
+      minioUser: 'conductor-test',
+      minioPassword: 'conductor-test-secret',
+      extraEnv: { LOG_LEVEL: 'warn' },
+    },
+    installed,
+  );
+  const env = stack.conductorEnv;
+  const provided: TestStack = {
+    gateway: stack.urls.gateway,
+    grpc: stack.urls.grpc,
+    temporal: stack.urls.temporal,
+    temporalUi: stack.urls.temporalUi,
+    envoyAdmin: `http://127.0.0.1:${ports.envoyAdmin}`,
+    databaseUrl: stack.urls.postgres,
+    elasticsearchUrl: stack.urls.elasticsearch,
+    s3Endpoint: stack.urls.minio,
+    s3AccessKey: String(env.S3_ACCESS_KEY),
+    s3SecretKey: String(env.S3_SECRET_KEY),
+    s3Bucket: 'conductor-datastore',
+    taskQueue: 'conductor-loads',
+    envoyBinary: installed.envoy,
+    logDir: stack.logDir,
+  };
+  project.provide('stack', provided);
+  return async () => {
+    await stack.stop();
+    if (!process.env.CONDUCTOR_KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,30 @@
+import { inject } from 'vitest';
+
+/** Where the stack of this test run is (provided by the global setup). */
+export interface TestStack {
+  gateway: string;
+  grpc: string;
+  temporal: string;
+  temporalUi: string;
+  envoyAdmin: string;
+  databaseUrl: string;
+  elasticsearchUrl: string;
+  s3Endpoint: string;
+  s3AccessKey: string;
+  s3SecretKey: string;
+  s3Bucket: string;
+  taskQueue: string;
+  envoyBinary: string;
+  logDir: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: TestStack;
+  }
+}
+
+/** The running stack's addresses. */
+export function testStack(): TestStack {
+  return inject('stack');
+}

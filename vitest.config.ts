@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The whole stack (PostgreSQL, MinIO, Elasticsearch, Temporal, Envoy,
+    // Conductor's server and worker) starts once per run; tests isolate
+    // themselves by database, index and bucket names.
+    globalSetup: ['test/setup/stack.global.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: more parallel files only queue behind the servers.
+    maxWorkers: 2,
+  },
+});
