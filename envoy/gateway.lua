@@ -4,7 +4,8 @@
 -- `/datastore/authorize`); a transcoder binding cannot end in '/', so the path
 -- is rewritten here, before the transcoder sees it.
 --
--- Responses: a successful gRPC call is always 200 and INVALID_ARGUMENT always
+-- Responses: gRPC's own headers are dropped (they mean nothing to an HTTP
+-- client). A successful gRPC call is always 200 and INVALID_ARGUMENT always
 -- 400, but the work-package routes answer 201 on creation and 422 for an
 -- invalid body. The gRPC handler asks for such a status with the metadata
 -- `x-http-status`; only these values are honoured, and the header never
@@ -21,8 +22,14 @@ function envoy_on_request(handle)
   headers:remove("x-http-status")
 end
 
+-- gRPC plumbing the transcoder leaves on JSON responses.
+local grpc_headers = { "grpc-status", "grpc-message", "grpc-encoding", "grpc-accept-encoding" }
+
 function envoy_on_response(handle)
   local headers = handle:headers()
+  for _, name in ipairs(grpc_headers) do
+    headers:remove(name)
+  end
   local wanted = headers:get("x-http-status")
   if wanted == nil then
     return

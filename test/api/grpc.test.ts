@@ -27,7 +27,7 @@ function call<Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Re
 
 /** A client for a service that ts-proto does not generate (health, reflection), from its .proto. */
 function dynamicClient(protoFile: string, servicePath: string[]): Client {
-  const definition = loadPackageDefinition(loadSync(protoFile, { keepCase: true, defaults: true }));
+  const definition = loadPackageDefinition(loadSync(protoFile, { keepCase: true, defaults: true, enums: String }));
   let node: unknown = definition;
   for (const part of servicePath) node = (node as Record<string, unknown>)[part];
   const Constructor = node as new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client;

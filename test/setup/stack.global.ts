@@ -27,6 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     taken.add(port);
     ports[name] = port;
   }
+  const keepData = Boolean(process.env.CONDUCTOR_KEEP_TEST_DATA);
   const stack = await startStack(
     {
       dataDir,
@@ -42,7 +43,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
       extraEnv: { LOG_LEVEL: 'warn' },
     },
     installed,
-  );
+  ).catch((error: unknown) => {
+    if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const env = stack.conductorEnv;
   const provided: TestStack = {
     gateway: stack.urls.gateway,
@@ -63,6 +67,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('stack', provided);
   return async () => {
     await stack.stop();
-    if (!process.env.CONDUCTOR_KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
+    if (!keepData) rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -22,8 +22,9 @@ export function createActivities(deps: ActivityDeps) {
           return String(row?.version).split(' on ')[0] ?? 'unknown';
         }),
         check('elasticsearch', async () => {
-          const info = await deps.search.info();
-          return `Elasticsearch ${info.version.number}`;
+          // Cluster health rather than `GET /`: the minimal distribution has no root info handler.
+          const health = await deps.search.cluster.health();
+          return `cluster ${health.cluster_name} ${health.status}`;
         }),
         check('object-store', async () => `bucket ${deps.bucket} ${(await deps.objectStore.bucketExists(deps.bucket)) ? 'exists' : 'missing'}`),
       ]);

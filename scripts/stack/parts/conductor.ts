@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import temporalProto from '@temporalio/proto';
 import { repoRoot } from '../paths.ts';
 import { portOpen } from '../probes.ts';
 import { runCommand } from '../run-command.ts';
@@ -23,17 +24,30 @@ export function startConductorServer(env: NodeJS.ProcessEnv, grpcPort: number, h
   });
 }
 
-/** Starts the Temporal worker from the build; ready once it has told its task queue. */
-export function startConductorWorker(env: NodeJS.ProcessEnv, logFile: string): Promise<ServiceProcess> {
-  // The log file is appended to across runs: only what this run wrote counts.
-  const offset = existsSync(logFile) ? statSync(logFile).size : 0;
-  return startService({
-    name: 'worker',
-    command: process.execPath,
-    args: ['--enable-source-maps', join(repoRoot, 'dist', 'workflows', 'worker.js')],
-    env,
-    cwd: repoRoot,
-    logFile,
-    ready: async () => readFileSync(logFile).subarray(offset).toString().includes('"msg":"worker running"'),
-  });
+/**
+ * Starts the Temporal worker from the build; ready once Temporal sees it
+ * polling its task queue (whatever the log level).
+ */
+export async function startConductorWorker(env: NodeJS.ProcessEnv, logFile: string): Promise<ServiceProcess> {
+  const connection = await Connection.connect({ address: String(env.TEMPORAL_ADDRESS) });
+  try {
+    return await startService({
+      name: 'worker',
+      command: process.execPath,
+      args: ['--enable-source-maps', join(repoRoot, 'dist', 'workflows', 'worker.js')],
+      env,
+      cwd: repoRoot,
+      logFile,
+      ready: async () => {
+        const queue = await connection.workflowService.describeTaskQueue({
+          namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+          taskQueue: { name: env.TEMPORAL_TASK_QUEUE ?? 'conductor-loads' },
+          taskQueueType: temporalProto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        });
+        return (queue.pollers ?? []).length > 0;
+      },
+    });
+  } finally {
+    await connection.close();
+  }
 }
