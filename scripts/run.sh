@@ -6,8 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[conductor] installing npm dependencies (npm ci), Node 24 included"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "[conductor] installing npm dependencies (Node 24 included)"
+  # `npm install --no-save` rather than `npm ci`: it installs exactly the
+  # lockfile's versions too, but tolerates the lockfile's missing entries for
+  # other platforms' optional binaries (buf, swc), which `npm ci` refuses.
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 script="$1"
 shift

@@ -205,7 +205,7 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
 }
 
 /** For development only: a key generated once per data folder (never committed); production configures its own. */
-function developmentSigningKey(dataDir: string): string {
+export function developmentSigningKey(dataDir: string): string {
   const file = join(dataDir, 'signing-key.pem');
   if (!existsSync(file)) {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

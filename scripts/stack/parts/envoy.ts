@@ -41,6 +41,8 @@ export interface GatewaySettings {
   adminPort: number;
   grpcPort: number;
   httpPort: number;
+  /** Host of Conductor's listeners (127.0.0.1 when run side by side). */
+  upstreamHost?: string;
   descriptorFile: string;
   corsOrigins: string[];
   maxRequestBytes: number;
@@ -55,6 +57,7 @@ export function renderEnvoyConfig(settings: GatewaySettings): string {
     ADMIN_PORT: String(settings.adminPort),
     GRPC_PORT: String(settings.grpcPort),
     HTTP_PORT: String(settings.httpPort),
+    UPSTREAM_HOST: settings.upstreamHost ?? '127.0.0.1',
     DESCRIPTOR: JSON.stringify(settings.descriptorFile),
     GATEWAY_LUA: JSON.stringify(join(repoRoot, 'envoy', 'gateway.lua')),
     CORS_ORIGINS: JSON.stringify(
