@@ -30,3 +30,11 @@ describe('Temporal worker', () => {
     expect(description.status.name).toBe('COMPLETED');
   });
 });
+
+describe('Temporal UI', () => {
+  it('answers, so operators can watch loads', async () => {
+    const response = await fetch(testStack().temporalUi);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/<html/i);
+  });
+});
