@@ -2,34 +2,61 @@
  * Composition root of the gRPC server: configuration → adapters → core → rpc
  * → listen, and a graceful shutdown on SIGTERM/SIGINT.
  */
-import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
-import { createHttpListener } from './adapters/oauth/http-listener.js';
+import { readFile } from 'node:fs/promises';
+import { readBrowserLibrary } from './adapters/browser-lib/browser-library.js';
 import { createSearchClient } from './adapters/elasticsearch/client.js';
+import { loadLifecycleHooks, loadPermissionProviders } from './adapters/extensions/load-extensions.js';
+import { JoseTokenCodec } from './adapters/keys/jose-token-codec.js';
 import { loadSigningKeys } from './adapters/keys/signing-keys.adapter.js';
 import { createObjectStoreClient, ensureBucket } from './adapters/minio/client.js';
+import { createHttpListener } from './adapters/oauth/http-listener.js';
+import { loginUrl, oauthRoutes } from './adapters/oauth/oauth.routes.js';
 import { createOrm } from './adapters/postgres/orm.js';
+import { PermissionRepository } from './adapters/postgres/repositories/permission.repository.js';
+import { RevocationRepository } from './adapters/postgres/repositories/revocation.repository.js';
+import { UserRepository } from './adapters/postgres/repositories/user.repository.js';
 import { connectTemporal } from './adapters/temporal/client.js';
 import { ConfigError, loadConfig } from './config/index.js';
+import { PermissionService } from './core/auth/permissions.service.js';
+import { TokenService } from './core/auth/tokens.service.js';
+import { UserService } from './core/auth/users.service.js';
 import { createLogger } from './logger.js';
 import { buildServer } from './rpc/server.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.server.logLevel, 'conductor');
+  const extensionContext = { logger, env: process.env };
 
   const keys = await loadSigningKeys(config.auth);
+  const codec = new JoseTokenCodec(keys);
   const orm = await createOrm(config.database);
   const search = createSearchClient(config.search);
   const objectStore = createObjectStoreClient(config.objectStore);
   await ensureBucket(objectStore, config.objectStore);
   const temporal = await connectTemporal(config.temporal);
 
-  const descriptorSet = await readFile(config.server.descriptorFile);
-  const grpc = buildServer({ logger, keys, descriptorSet });
+  const tokens = new TokenService(codec, new RevocationRepository(orm), config.auth.lifetimes);
+  const users = new UserService(new UserRepository(orm), await loadLifecycleHooks(config.auth.extensions, extensionContext));
+  const permissions = new PermissionService(new PermissionRepository(orm), await loadPermissionProviders(config.auth.permissionProviders, extensionContext));
+
+  const grpc = buildServer({
+    logger,
+    descriptorSet: await readFile(config.server.descriptorFile),
+    auth: {
+      keys,
+      tokens,
+      users,
+      permissions,
+      providers: config.auth.providers.map((provider) => provider.name),
+      loginUrl: (provider, next) => loginUrl(config.server.publicUrl, provider, next),
+      browserLibrary: await readBrowserLibrary(),
+    },
+  });
   const grpcPort = await grpc.listen(config.server.grpcHost, config.server.grpcPort);
 
-  const http = createHttpListener(logger, {});
+  const http = createHttpListener(logger, oauthRoutes({ config: config.auth, publicUrl: config.server.publicUrl, keys, codec, tokens, users, logger }));
   http.listen(config.server.httpPort, config.server.grpcHost);
   await once(http, 'listening');
 

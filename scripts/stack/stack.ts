@@ -119,6 +119,7 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
     S3_SECRET_KEY: settings.minioPassword,
     TEMPORAL_ADDRESS: urls.temporal,
     TEMPORAL_UI_URL: urls.temporalUi,
+    CONDUCTOR_ALLOWED_ORIGINS: process.env.CONDUCTOR_ALLOWED_ORIGINS ?? settings.corsOrigins.filter((origin) => origin !== '*').join(','),
     ...settings.extraEnv,
   };
 

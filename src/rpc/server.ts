@@ -8,8 +8,7 @@ import { PackageServiceService, type PackageServiceServer } from '../gen/conduct
 import { SearchServiceService, type SearchServiceServer } from '../gen/conductor/search/v1/search.js';
 import { WorkPackageServiceService } from '../gen/conductor/workpackage/v1/workpackage.js';
 import type { Logger } from '../logger.js';
-import type { SigningKeys } from '../ports/signing-keys.js';
-import { authHandlers } from './handlers/auth.handler.js';
+import { authHandlers, type AuthHandlerDeps } from './handlers/auth.handler.js';
 import { workPackageHandlers } from './handlers/work-package.handler.js';
 import { serviceHandlers } from './service-handlers.js';
 
@@ -24,7 +23,7 @@ export const serviceNames = [
 
 export interface ServerDeps {
   logger: Logger;
-  keys: SigningKeys;
+  auth: Omit<AuthHandlerDeps, 'logger'>;
   /** The compiled contract (buf's descriptor set), served through gRPC reflection. */
   descriptorSet: Buffer;
 }
@@ -42,7 +41,7 @@ export interface ConductorServer {
 export function buildServer(deps: ServerDeps): ConductorServer {
   const { logger } = deps;
   const server = new Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
-  server.addService(AuthServiceService, authHandlers(logger, deps.keys));
+  server.addService(AuthServiceService, authHandlers({ logger, ...deps.auth }));
   server.addService(DatastoreServiceService, serviceHandlers<DatastoreServiceServer>(DatastoreServiceService, logger, {}));
   server.addService(PackageServiceService, serviceHandlers<PackageServiceServer>(PackageServiceService, logger, {}));
   server.addService(SearchServiceService, serviceHandlers<SearchServiceServer>(SearchServiceService, logger, {}));

@@ -13,10 +13,13 @@ import { buildServer } from '../../src/rpc/server.ts';
 describe('gRPC server lifecycle', () => {
   it('serves on an ephemeral port and refuses calls after a graceful shutdown', async () => {
     const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const keys = await loadSigningKeys({ signingKey: pem, signingKeyFile: undefined });
+    const unusedPort = undefined as never;
     const server = buildServer({
       logger: createLogger('silent', 'test'),
-      keys: await loadSigningKeys({ signingKey: pem, signingKeyFile: undefined }),
       descriptorSet: readFileSync(join(repoRoot, 'envoy', 'descriptor.pb')),
+      // Only the health method is called: the auth collaborators are never reached.
+      auth: { keys, tokens: unusedPort, users: unusedPort, permissions: unusedPort, providers: [], loginUrl: () => '', browserLibrary: Buffer.from('') },
     });
     const port = await server.listen('127.0.0.1', 0);
     expect(port).toBeGreaterThan(0);

@@ -3,6 +3,7 @@
  * and in a fresh data folder, hands its addresses to the tests, and stops it
  * (and removes the folder) at the end.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import type { TestProject } from 'vitest/node';
 import { installStack } from '../../scripts/stack/install.ts';
 import { freePort } from '../../scripts/stack/ports.ts';
 import { startStack, type StackPorts } from '../../scripts/stack/stack.ts';
+import { startOAuthProvider } from '../support/oauth-provider.ts';
 import type { TestStack } from './test-stack.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -28,6 +30,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ports[name] = port;
   }
   const keepData = Boolean(process.env.CONDUCTOR_KEEP_TEST_DATA);
+  // Stands in for Google and GitHub (the only stand-in allowed): Conductor's provider endpoints point at it.
+  const oauth = await startOAuthProvider();
+  const appOrigin = 'http://app.example.test';
   const stack = await startStack(
     {
       dataDir,
@@ -35,16 +40,34 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ports,
       gatewayHost: '127.0.0.1',
       publicHost: '127.0.0.1',
-      corsOrigins: ['http://app.example.test'],
+      corsOrigins: [appOrigin],
       elasticsearchHeap: '512m',
       postgresPassword: 'test-password',
       minioUser: 'conductor-test',
       minioPassword: 'conductor-test-secret',
-      extraEnv: { LOG_LEVEL: 'warn' },
+      extraEnv: {
+        LOG_LEVEL: 'warn',
+        CONDUCTOR_ALLOWED_ORIGINS: appOrigin,
+        GOOGLE_KEY: oauth.clients.google.id,
+        GOOGLE_SECRET: oauth.clients.google.secret,
+        GOOGLE_AUTHORIZE_URL: oauth.google.authorizeUrl,
+        GOOGLE_ACCESS_URL: oauth.google.accessUrl,
+        GOOGLE_PROFILE_URL: oauth.google.profileUrl,
+        GITHUB_KEY: oauth.clients.github.id,
+        GITHUB_SECRET: oauth.clients.github.secret,
+        GITHUB_AUTHORIZE_URL: oauth.github.authorizeUrl,
+        GITHUB_ACCESS_URL: oauth.github.accessUrl,
+        GITHUB_PROFILE_URL: oauth.github.profileUrl,
+        GITHUB_EMAILS_URL: oauth.github.emailsUrl,
+        CONDUCTOR_PERMISSION_PROVIDERS: 'os.admin:admins',
+        CONDUCTOR_AUTH_EXTENSIONS: 'audit-log',
+        CONDUCTOR_ADMINS: createHash('md5').update('admin@example.test').digest('hex'),
+      },
     },
     installed,
-  ).catch((error: unknown) => {
+  ).catch(async (error: unknown) => {
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    await oauth.close();
     throw error;
   });
   const env = stack.conductorEnv;
@@ -63,10 +86,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     taskQueue: 'conductor-loads',
     envoyBinary: installed.envoy,
     logDir: stack.logDir,
+    oauthProvider: oauth.url,
+    appOrigin,
+    signingKeyFile: String(env.CONDUCTOR_SIGNING_KEY_FILE),
   };
   project.provide('stack', provided);
   return async () => {
     await stack.stop();
+    await oauth.close();
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -16,6 +16,12 @@ export interface TestStack {
   taskQueue: string;
   envoyBinary: string;
   logDir: string;
+  /** Base URL of the local OAuth provider standing in for Google and GitHub. */
+  oauthProvider: string;
+  /** The one origin a login may return to (CONDUCTOR_ALLOWED_ORIGINS). */
+  appOrigin: string;
+  /** The service's private key, for tests that forge near-valid tokens. */
+  signingKeyFile: string;
 }
 
 declare module 'vitest' {

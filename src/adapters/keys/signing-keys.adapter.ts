@@ -5,7 +5,7 @@ import type { AuthConfig } from '../../config/auth.config.js';
 import type { SigningKeys } from '../../ports/signing-keys.js';
 
 /** Loads the configured private key (PEM or JWK, inline or from a file) and derives its public half. */
-export async function loadSigningKeys(config: AuthConfig): Promise<SigningKeys> {
+export async function loadSigningKeys(config: Pick<AuthConfig, 'signingKey' | 'signingKeyFile'>): Promise<SigningKeys> {
   const text = config.signingKey ?? (await readFile(config.signingKeyFile as string, 'utf8'));
   const privateKey = parsePrivateKey(text.trim());
   const publicKey = createPublicKey(privateKey);

@@ -2,20 +2,24 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from '../../logger.js';
 
 /** A route of the plain HTTP listener (what cannot be a gRPC binding: OAuth browser redirects). */
-export type HttpRoute = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> | void;
+export interface HttpRoute {
+  matches(pathname: string): boolean;
+  handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> | void;
+}
 
 /**
  * Conductor's plain HTTP listener, reached through Envoy under /oauth/. Unknown
  * paths get the API's JSON error shape with 404, never HTML.
  */
-export function createHttpListener(logger: Logger, routes: Record<string, HttpRoute>): Server {
+export function createHttpListener(logger: Logger, routes: HttpRoute[]): Server {
   return createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://listener');
-    const route = routes[url.pathname];
-    const done = () => logger.info({ request_id: request.headers['x-request-id'], method: request.method, path: url.pathname, status: response.statusCode }, 'http');
-    response.on('finish', done);
-    if (!route) return sendJsonError(response, 404, 5, `No route ${url.pathname}`);
-    Promise.resolve(route(request, response, url)).catch((error: unknown) => {
+    response.on('finish', () =>
+      logger.info({ request_id: request.headers['x-request-id'], method: request.method, path: url.pathname, status: response.statusCode }, 'http'),
+    );
+    const route = routes.find((candidate) => candidate.matches(url.pathname));
+    if (!route || request.method !== 'GET') return sendJsonError(response, 404, 5, `No route ${url.pathname}`);
+    Promise.resolve(route.handle(request, response, url)).catch((error: unknown) => {
       logger.error({ err: error, path: url.pathname }, 'http route failed');
       if (!response.headersSent) sendJsonError(response, 500, 13, 'Internal error; it has been logged');
     });

@@ -1,13 +1,16 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { DatabaseConfig } from '../../config/database.config.js';
+import { IdentityEntity } from './entities/identity.entity.js';
 import { PermissionEntity } from './entities/permission.entity.js';
+import { RevokedTokenEntity } from './entities/revoked-token.entity.js';
+import { UserEntity } from './entities/user.entity.js';
 import { migrations } from './migrations/index.js';
 
 export type Orm = MikroORM;
 
 /** Every entity Conductor maps. */
-export const entities = [PermissionEntity];
+export const entities = [PermissionEntity, UserEntity, IdentityEntity, RevokedTokenEntity];
 
 /** Connects MikroORM to PostgreSQL. Callers fork the EntityManager per request (`orm.em.fork()`). */
 export function createOrm(config: DatabaseConfig): Promise<Orm> {

@@ -1,6 +1,8 @@
 import { Migration20261123000000Permissions } from './Migration20261123000000Permissions.js';
+import { Migration20261123010000Users } from './Migration20261123010000Users.js';
 
 /** Every migration, in order. Listed explicitly so they run from compiled code without file globbing. */
 export const migrations = [
   { name: 'Migration20261123000000Permissions', class: Migration20261123000000Permissions },
+  { name: 'Migration20261123010000Users', class: Migration20261123010000Users },
 ];
