@@ -11,6 +11,7 @@ import { build } from './build.ts';
 import { checkBreaking } from './breaking.ts';
 import { checkGenerated } from './check-generated.ts';
 import { installStack } from './stack/install.ts';
+import { installChromium } from './stack/parts/chromium.ts';
 import { say } from './stack/log.ts';
 import { cacheDir, repoRoot } from './stack/paths.ts';
 import { runCommand } from './stack/run-command.ts';
@@ -26,6 +27,8 @@ const step = async (name: string, work: () => Promise<void>) => {
 
 try {
   await installStack();
+  // Only the tests need a browser (the auth library's end-to-end test).
+  await installChromium(join(logDir, 'chromium.log'));
   await step('buf lint', () => runCommand(bin('buf'), ['lint'], { cwd: repoRoot, logFile: join(logDir, 'buf-lint.log') }));
   await checkBreaking(join(logDir, 'buf-breaking.log'));
   await step('generated', () => checkGenerated(join(logDir, 'generated.log')));

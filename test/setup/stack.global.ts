@@ -11,6 +11,7 @@ import type { TestProject } from 'vitest/node';
 import { installStack } from '../../scripts/stack/install.ts';
 import { freePort } from '../../scripts/stack/ports.ts';
 import { startStack, type StackPorts } from '../../scripts/stack/stack.ts';
+import { startAppServer } from '../browser/app-server.ts';
 import { startOAuthProvider } from '../support/oauth-provider.ts';
 import type { TestStack } from './test-stack.ts';
 
@@ -33,6 +34,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Stands in for Google and GitHub (the only stand-in allowed): Conductor's provider endpoints point at it.
   const oauth = await startOAuthProvider();
   const appOrigin = 'http://app.example.test';
+  // A real web app origin for the browser test of the auth library.
+  const app = await startAppServer(`http://127.0.0.1:${ports.gateway}`);
   const stack = await startStack(
     {
       dataDir,
@@ -40,14 +43,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ports,
       gatewayHost: '127.0.0.1',
       publicHost: '127.0.0.1',
-      corsOrigins: [appOrigin],
+      corsOrigins: [appOrigin, app.url],
       elasticsearchHeap: '512m',
       postgresPassword: 'test-password',
       minioUser: 'conductor-test',
       minioPassword: 'conductor-test-secret',
       extraEnv: {
         LOG_LEVEL: 'warn',
-        CONDUCTOR_ALLOWED_ORIGINS: appOrigin,
+        CONDUCTOR_ALLOWED_ORIGINS: `${appOrigin},${app.url}`,
         GOOGLE_KEY: oauth.clients.google.id,
         GOOGLE_SECRET: oauth.clients.google.secret,
         GOOGLE_AUTHORIZE_URL: oauth.google.authorizeUrl,
@@ -68,6 +71,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   ).catch(async (error: unknown) => {
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     await oauth.close();
+    await app.close();
     throw error;
   });
   const env = stack.conductorEnv;
@@ -88,12 +92,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     logDir: stack.logDir,
     oauthProvider: oauth.url,
     appOrigin,
+    appUrl: app.url,
     signingKeyFile: String(env.CONDUCTOR_SIGNING_KEY_FILE),
   };
   project.provide('stack', provided);
   return async () => {
     await stack.stop();
     await oauth.close();
+    await app.close();
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
   };
 }

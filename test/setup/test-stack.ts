@@ -20,6 +20,8 @@ export interface TestStack {
   oauthProvider: string;
   /** The one origin a login may return to (CONDUCTOR_ALLOWED_ORIGINS). */
   appOrigin: string;
+  /** The demo web app (test/browser/app) on an allowed origin. */
+  appUrl: string;
   /** The service's private key, for tests that forge near-valid tokens. */
   signingKeyFile: string;
 }
