@@ -9,7 +9,9 @@ export default defineConfig({
     globalSetup: ['test/setup/stack.global.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Two cores: more parallel files only queue behind the servers.
-    maxWorkers: 2,
+    // Files run one after the other: they share one stack and one local OAuth
+    // provider whose "next user to log in" is global, so parallel logins
+    // could swap users. (On two cores, parallel files gained little anyway.)
+    fileParallelism: false,
   },
 });
