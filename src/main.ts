@@ -10,6 +10,7 @@ import { loadLifecycleHooks, loadPermissionProviders } from './adapters/extensio
 import { JoseTokenCodec } from './adapters/keys/jose-token-codec.js';
 import { loadSigningKeys } from './adapters/keys/signing-keys.adapter.js';
 import { createObjectStoreClient, ensureBucket } from './adapters/minio/client.js';
+import { SigV4UploadSigner } from './adapters/minio/sigv4-upload-signer.js';
 import { createHttpListener } from './adapters/oauth/http-listener.js';
 import { loginUrl, oauthRoutes } from './adapters/oauth/oauth.routes.js';
 import { createOrm } from './adapters/postgres/orm.js';
@@ -21,6 +22,7 @@ import { ConfigError, loadConfig } from './config/index.js';
 import { PermissionService } from './core/auth/permissions.service.js';
 import { TokenService } from './core/auth/tokens.service.js';
 import { UserService } from './core/auth/users.service.js';
+import { DatastoreService, referencePrefixes } from './core/datastore/datastore.service.js';
 import { createLogger } from './logger.js';
 import { buildServer } from './rpc/server.js';
 
@@ -41,6 +43,14 @@ async function main(): Promise<void> {
   const users = new UserService(new UserRepository(orm), await loadLifecycleHooks(config.auth.extensions, extensionContext));
   const permissions = new PermissionService(new PermissionRepository(orm), await loadPermissionProviders(config.auth.permissionProviders, extensionContext));
 
+  const datastore = new DatastoreService(
+    new SigV4UploadSigner(config.objectStore),
+    config.datastore,
+    config.datastore.publicPrefixes
+      ? (userid) => (config.datastore.publicPrefixes ?? []).map((prefix) => prefix.replaceAll('{userid}', userid))
+      : referencePrefixes(new URL(config.objectStore.publicEndpoint).hostname, config.objectStore.bucket),
+  );
+
   const grpc = buildServer({
     logger,
     descriptorSet: await readFile(config.server.descriptorFile),
@@ -53,6 +63,7 @@ async function main(): Promise<void> {
       loginUrl: (provider, next) => loginUrl(config.server.publicUrl, provider, next),
       browserLibrary: await readBrowserLibrary(),
     },
+    datastore: { tokens, datastore },
   });
   const grpcPort = await grpc.listen(config.server.grpcHost, config.server.grpcPort);
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { authConfigSchema } from './auth.config.js';
 import { databaseConfigSchema } from './database.config.js';
+import { datastoreConfigSchema } from './datastore.config.js';
 import { ConfigError, parseSection, type Env } from './env.js';
 import { objectStoreConfigSchema } from './object-store.config.js';
 import { searchConfigSchema } from './search.config.js';
@@ -16,6 +17,7 @@ const schemas = {
   search: searchConfigSchema,
   temporal: temporalConfigSchema,
   auth: authConfigSchema,
+  datastore: datastoreConfigSchema,
 };
 
 /** Every component's configuration; each component is handed only its own slice. */

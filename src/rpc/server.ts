@@ -3,12 +3,13 @@ import { loadFileDescriptorSetFromBuffer } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { AuthServiceService } from '../gen/conductor/auth/v1/auth.js';
-import { DatastoreServiceService, type DatastoreServiceServer } from '../gen/conductor/datastore/v1/datastore.js';
+import { DatastoreServiceService } from '../gen/conductor/datastore/v1/datastore.js';
 import { PackageServiceService, type PackageServiceServer } from '../gen/conductor/package/v1/package.js';
 import { SearchServiceService, type SearchServiceServer } from '../gen/conductor/search/v1/search.js';
 import { WorkPackageServiceService } from '../gen/conductor/workpackage/v1/workpackage.js';
 import type { Logger } from '../logger.js';
 import { authHandlers, type AuthHandlerDeps } from './handlers/auth.handler.js';
+import { datastoreHandlers, type DatastoreHandlerDeps } from './handlers/datastore.handler.js';
 import { workPackageHandlers } from './handlers/work-package.handler.js';
 import { serviceHandlers } from './service-handlers.js';
 
@@ -24,6 +25,7 @@ export const serviceNames = [
 export interface ServerDeps {
   logger: Logger;
   auth: Omit<AuthHandlerDeps, 'logger'>;
+  datastore: Omit<DatastoreHandlerDeps, 'logger'>;
   /** The compiled contract (buf's descriptor set), served through gRPC reflection. */
   descriptorSet: Buffer;
 }
@@ -42,7 +44,7 @@ export function buildServer(deps: ServerDeps): ConductorServer {
   const { logger } = deps;
   const server = new Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
   server.addService(AuthServiceService, authHandlers({ logger, ...deps.auth }));
-  server.addService(DatastoreServiceService, serviceHandlers<DatastoreServiceServer>(DatastoreServiceService, logger, {}));
+  server.addService(DatastoreServiceService, datastoreHandlers({ logger, ...deps.datastore }));
   server.addService(PackageServiceService, serviceHandlers<PackageServiceServer>(PackageServiceService, logger, {}));
   server.addService(SearchServiceService, serviceHandlers<SearchServiceServer>(SearchServiceService, logger, {}));
   server.addService(WorkPackageServiceService, workPackageHandlers(logger));

@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { ListValue } from "../../../google/protobuf/struct.js";
+import { ListValue, Struct } from "../../../google/protobuf/struct.js";
 
 export const protobufPackage = "conductor.datastore.v1";
 
@@ -69,16 +69,18 @@ export interface FileDescription {
 
 /** AuthorizeResponse holds one signed upload per file. */
 export interface AuthorizeResponse {
-  /** filedata maps each requested path to its signed upload. */
-  filedata: { [key: string]: SignedUpload };
+  /**
+   * filedata maps each requested path to its SignedUpload, as JSON. A Struct
+   * rather than a map because clients rely on `{"filedata":{}}` for no files,
+   * and proto3 JSON omits an empty map.
+   */
+  filedata: { [key: string]: any } | undefined;
 }
 
-export interface AuthorizeResponse_FiledataEntry {
-  key: string;
-  value: SignedUpload | undefined;
-}
-
-/** SignedUpload is a file description plus where and how to PUT it. */
+/**
+ * SignedUpload is a file description plus where and how to PUT it (the
+ * shape of each value of AuthorizeResponse.filedata).
+ */
 export interface SignedUpload {
   /** md5 echoes the declared base64 MD5. */
   md5: string;
@@ -541,14 +543,14 @@ export const FileDescription: MessageFns<FileDescription> = {
 };
 
 function createBaseAuthorizeResponse(): AuthorizeResponse {
-  return { filedata: {} };
+  return { filedata: undefined };
 }
 
 export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
   encode(message: AuthorizeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    globalThis.Object.entries(message.filedata).forEach(([key, value]: [string, SignedUpload]) => {
-      AuthorizeResponse_FiledataEntry.encode({ key: key as any, value }, writer.uint32(10).fork()).join();
-    });
+    if (message.filedata !== undefined) {
+      Struct.encode(Struct.wrap(message.filedata), writer.uint32(10).fork()).join();
+    }
     return writer;
   },
 
@@ -570,10 +572,7 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
               break;
             }
 
-            const entry1 = AuthorizeResponse_FiledataEntry.decode(reader, reader.uint32());
-            if (entry1.value !== undefined) {
-              message.filedata[entry1.key] = entry1.value;
-            }
+            message.filedata = Struct.unwrap(Struct.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -589,34 +588,13 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
   },
 
   fromJSON(object: any): AuthorizeResponse {
-    return {
-      filedata: isObject(object.filedata)
-        ? (globalThis.Object.entries(object.filedata) as [string, any][]).reduce(
-          (acc: { [key: string]: SignedUpload }, [key, value]: [string, any]) => {
-            globalThis.Object.defineProperty(acc, key, {
-              value: SignedUpload.fromJSON(value),
-              enumerable: true,
-              configurable: true,
-              writable: true,
-            });
-            return acc;
-          },
-          {},
-        )
-        : {},
-    };
+    return { filedata: isObject(object.filedata) ? object.filedata : undefined };
   },
 
   toJSON(message: AuthorizeResponse): unknown {
     const obj: any = {};
-    if (message.filedata) {
-      const entries = globalThis.Object.entries(message.filedata) as [string, SignedUpload][];
-      if (entries.length > 0) {
-        obj.filedata = {};
-        entries.forEach(([k, v]) => {
-          obj.filedata[k] = SignedUpload.toJSON(v);
-        });
-      }
+    if (message.filedata !== undefined) {
+      obj.filedata = message.filedata;
     }
     return obj;
   },
@@ -626,104 +604,7 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<AuthorizeResponse>, I>>(object: I): AuthorizeResponse {
     const message = createBaseAuthorizeResponse();
-    message.filedata = (globalThis.Object.entries(object.filedata ?? {}) as [string, SignedUpload][]).reduce(
-      (acc: { [key: string]: SignedUpload }, [key, value]: [string, SignedUpload]) => {
-        if (value !== undefined) {
-          acc[key] = SignedUpload.fromPartial(value);
-        }
-        return acc;
-      },
-      {},
-    );
-    return message;
-  },
-};
-
-function createBaseAuthorizeResponse_FiledataEntry(): AuthorizeResponse_FiledataEntry {
-  return { key: "", value: undefined };
-}
-
-export const AuthorizeResponse_FiledataEntry: MessageFns<AuthorizeResponse_FiledataEntry> = {
-  encode(message: AuthorizeResponse_FiledataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== "") {
-      writer.uint32(10).string(message.key);
-    }
-    if (message.value !== undefined) {
-      SignedUpload.encode(message.value, writer.uint32(18).fork()).join();
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): AuthorizeResponse_FiledataEntry {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseAuthorizeResponse_FiledataEntry();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.key = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.value = SignedUpload.decode(reader, reader.uint32());
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): AuthorizeResponse_FiledataEntry {
-    return {
-      key: isSet(object.key) ? globalThis.String(object.key) : "",
-      value: isSet(object.value) ? SignedUpload.fromJSON(object.value) : undefined,
-    };
-  },
-
-  toJSON(message: AuthorizeResponse_FiledataEntry): unknown {
-    const obj: any = {};
-    if (message.key !== "") {
-      obj.key = message.key;
-    }
-    if (message.value !== undefined) {
-      obj.value = SignedUpload.toJSON(message.value);
-    }
-    return obj;
-  },
-
-  create<I extends Exact<DeepPartial<AuthorizeResponse_FiledataEntry>, I>>(base?: I): AuthorizeResponse_FiledataEntry {
-    return AuthorizeResponse_FiledataEntry.fromPartial(base ?? ({} as any));
-  },
-  fromPartial<I extends Exact<DeepPartial<AuthorizeResponse_FiledataEntry>, I>>(
-    object: I,
-  ): AuthorizeResponse_FiledataEntry {
-    const message = createBaseAuthorizeResponse_FiledataEntry();
-    message.key = object.key ?? "";
-    message.value = (object.value !== undefined && object.value !== null)
-      ? SignedUpload.fromPartial(object.value)
-      : undefined;
+    message.filedata = object.filedata ?? undefined;
     return message;
   },
 };
