@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from '../build.ts';
+import { installStack } from '../stack/install.ts';
+import { cacheDir } from '../stack/paths.ts';
+import { freePort } from '../stack/ports.ts';
+import { startStack, type RunningStack, type StackPorts } from '../stack/stack.ts';
+
+/** Installs, builds and starts a private stack on free ports for one benchmark run. */
+export async function startBenchStack(): Promise<RunningStack & { dataDir: string; dispose(): Promise<void> }> {
+  const installed = await installStack();
+  await build(join(cacheDir, 'bench-logs', 'build.log'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'conductor-bench-'));
+  const ports = {} as StackPorts;
+  const taken = new Set<number>();
+  for (const name of ['gateway', 'envoyAdmin', 'grpc', 'http', 'postgres', 'minio', 'minioConsole', 'elasticsearch', 'elasticsearchTransport', 'temporal', 'temporalUi', 'temporalHttp', 'temporalMetrics'] as const) {
+    let port = await freePort();
+    while (taken.has(port)) port = await freePort();
+    taken.add(port);
+    ports[name] = port;
+  }
+  const stack = await startStack(
+    {
+      dataDir,
+      logDir: join(dataDir, 'logs'),
+      ports,
+      gatewayHost: '127.0.0.1',
+      publicHost: '127.0.0.1',
+      corsOrigins: ['http://localhost:3000'],
+      elasticsearchHeap: '512m',
+      postgresPassword: 'bench',
+      minioUser: 'conductor-bench',
+      minioPassword: 'conductor-bench-secret',
+      extraEnv: { LOG_LEVEL: 'warn' },
+    },
+    installed,
+  );
+  return {
+    ...stack,
+    dataDir,
+    dispose: async () => {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Summary statistics of durations in milliseconds. */
+export function summarize(samples: number[]): { mean: number; p50: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return { mean: samples.reduce((sum, value) => sum + value, 0) / samples.length, p50: at(0.5), p99: at(0.99) };
+}

@@ -1,0 +1,69 @@
+/**
+ * `npm run bench:datastore`: how long /datastore/authorize takes for 1, 100
+ * and 1000 files, through Envoy (HTTP → transcoder → gRPC → signing), next
+ * to the same signing done in-process in the same run (the baseline: the
+ * ratio is what the gateway, gRPC and JSON add).
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { repoRoot } from '../stack/paths.ts';
+import { startBenchStack, summarize } from './bench-stack.ts';
+
+const stack = await startBenchStack();
+try {
+  const env = stack.conductorEnv;
+  // The built code, so this script (plain Node) and the server run the same signer and token codec.
+  const dist = (path: string) => import(join(repoRoot, 'dist', 'src', path));
+  const { loadSigningKeys } = await dist('adapters/keys/signing-keys.adapter.js');
+  const { JoseTokenCodec } = await dist('adapters/keys/jose-token-codec.js');
+  const { SigV4UploadSigner } = await dist('adapters/minio/sigv4-upload-signer.js');
+  const { DatastoreService, referencePrefixes } = await dist('core/datastore/datastore.service.js');
+
+  const keys = await loadSigningKeys({ signingKeyFile: env.CONDUCTOR_SIGNING_KEY_FILE, signingKey: undefined });
+  const owner = createHash('md5').update('bench@example.test').digest('hex');
+  // Minted with the service key, as /user/authorize would: the benchmark measures uploads, not logins.
+  const token = await new JoseTokenCodec(keys).sign('permission', { userid: owner, service: 'os.datastore', permissions: { 'datapackage-upload': true } }, 3600);
+  const objectStore = { endpoint: env.S3_ENDPOINT, publicEndpoint: env.S3_PUBLIC_ENDPOINT, accessKey: env.S3_ACCESS_KEY, secretKey: env.S3_SECRET_KEY, bucket: 'conductor-datastore', region: 'us-east-1' };
+  const inProcess = new DatastoreService(new SigV4UploadSigner(objectStore), { maxFiles: 1000, maxFileBytes: 5 * 1024 ** 3, urlExpirySeconds: 259200 }, referencePrefixes('localhost', 'conductor-datastore'));
+  const permission = { userid: owner, service: 'os.datastore', permissions: { 'datapackage-upload': true } };
+
+  const body = (files: number) => ({
+    metadata: { owner, name: 'bench-package' },
+    filedata: Object.fromEntries(
+      Array.from({ length: files }, (_, i) => [`data/part-${i}.csv`, { length: 1000 + i, md5: createHash('md5').update(String(i)).digest('base64'), type: 'text/csv', name: `part-${i}.csv` }]),
+    ),
+  });
+
+  const time = async (work: () => Promise<void>, rounds: number) => {
+    for (let i = 0; i < Math.min(5, rounds); i++) await work(); // warm-up
+    const samples: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const started = performance.now();
+      await work();
+      samples.push(performance.now() - started);
+    }
+    return summarize(samples);
+  };
+
+  console.log('\n/datastore/authorize — milliseconds per request (mean, p50, p99) and per file (mean)\n');
+  console.log('files  rounds | through Envoy: mean    p50    p99  per-file | in-process: mean  per-file | ratio');
+  for (const [files, rounds] of [[1, 200], [100, 50], [1000, 10]] as const) {
+    const payload = JSON.stringify(body(files));
+    const viaGateway = await time(async () => {
+      const response = await fetch(`${stack.urls.gateway}/datastore/authorize`, { method: 'POST', body: payload, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+      if (response.status !== 200) throw new Error(`authorize answered ${response.status}: ${await response.text()}`);
+      await response.arrayBuffer();
+    }, rounds);
+    const parsed = body(files);
+    const local = await time(async () => {
+      await inProcess.authorize(permission, parsed);
+    }, rounds);
+    const f = (value: number, width = 7) => value.toFixed(2).padStart(width);
+    console.log(
+      `${String(files).padStart(5)} ${String(rounds).padStart(7)} | ${f(viaGateway.mean, 19)} ${f(viaGateway.p50)} ${f(viaGateway.p99)} ${f(viaGateway.mean / files, 9)} | ${f(local.mean, 16)} ${f(local.mean / files, 9)} | ${f(viaGateway.mean / local.mean, 5)}×`,
+    );
+  }
+  console.log('\nratio = through Envoy ÷ in-process (same signer, same run): the cost of HTTP, the transcoder, gRPC and JSON.\n');
+} finally {
+  await stack.dispose();
+}
