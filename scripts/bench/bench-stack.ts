@@ -4,22 +4,14 @@ import { join } from 'node:path';
 import { build } from '../build.ts';
 import { installStack } from '../stack/install.ts';
 import { cacheDir } from '../stack/paths.ts';
-import { freePort } from '../stack/ports.ts';
-import { startStack, type RunningStack, type StackPorts } from '../stack/stack.ts';
+import { freeStackPorts, startStack, type RunningStack } from '../stack/stack.ts';
 
 /** Installs, builds and starts a private stack on free ports for one benchmark run. */
 export async function startBenchStack(): Promise<RunningStack & { dataDir: string; dispose(): Promise<void> }> {
   const installed = await installStack();
   await build(join(cacheDir, 'bench-logs', 'build.log'));
   const dataDir = mkdtempSync(join(tmpdir(), 'conductor-bench-'));
-  const ports = {} as StackPorts;
-  const taken = new Set<number>();
-  for (const name of ['gateway', 'envoyAdmin', 'grpc', 'http', 'postgres', 'minio', 'minioConsole', 'elasticsearch', 'elasticsearchTransport', 'temporal', 'temporalUi', 'temporalHttp', 'temporalMetrics'] as const) {
-    let port = await freePort();
-    while (taken.has(port)) port = await freePort();
-    taken.add(port);
-    ports[name] = port;
-  }
+  const ports = await freeStackPorts();
   const stack = await startStack(
     {
       dataDir,

@@ -5,6 +5,7 @@ import type { InstalledStack } from './install.ts';
 import { say } from './log.ts';
 import { serviceUser } from './os-user.ts';
 import { repoRoot } from './paths.ts';
+import { freePort } from './ports.ts';
 import { httpAnswers } from './probes.ts';
 import type { ServiceProcess } from './service-process.ts';
 import { migrateDatabase, startConductorServer, startConductorWorker } from './parts/conductor.ts';
@@ -28,6 +29,23 @@ export interface StackPorts {
   temporalUi: number;
   temporalHttp: number;
   temporalMetrics: number;
+}
+
+/** A distinct free loopback port for every part (tests and benchmarks run their own stack beside any other). */
+export async function freeStackPorts(): Promise<StackPorts> {
+  const names: (keyof StackPorts)[] = [
+    'gateway', 'envoyAdmin', 'grpc', 'http', 'postgres', 'minio', 'minioConsole', 'elasticsearch',
+    'elasticsearchTransport', 'temporal', 'temporalUi', 'temporalHttp', 'temporalMetrics',
+  ];
+  const ports = {} as StackPorts;
+  const taken = new Set<number>();
+  for (const name of names) {
+    let port = await freePort();
+    while (taken.has(port)) port = await freePort();
+    taken.add(port);
+    ports[name] = port;
+  }
+  return ports;
 }
 
 export interface StackSettings {

@@ -50,12 +50,6 @@ describe('routes not built yet', () => {
     expect(reply.status).toBe(501);
     expect(reply.json).toEqual({ code: 12, message: 'conductor.package.v1.PackageService/GetStats is not built yet' });
   });
-
-  it('reach the same method through the POST /datastore/ alias', async () => {
-    const reply = await gateway('/datastore/', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
-    expect(reply.status).toBe(501);
-    expect((reply.json as { message: string }).message).toContain('DatastoreService/Authorize');
-  });
 });
 
 describe('hostile and malformed requests', () => {

@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { installStack } from '../../scripts/stack/install.ts';
-import { freePort } from '../../scripts/stack/ports.ts';
-import { startStack, type StackPorts } from '../../scripts/stack/stack.ts';
+import { freeStackPorts, startStack } from '../../scripts/stack/stack.ts';
 import { startAppServer } from '../browser/app-server.ts';
 import { startOAuthProvider } from '../support/oauth-provider.ts';
 import type { TestStack } from './test-stack.ts';
@@ -18,18 +17,7 @@ import type { TestStack } from './test-stack.ts';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const installed = await installStack();
   const dataDir = mkdtempSync(join(tmpdir(), 'conductor-test-'));
-  const names: (keyof StackPorts)[] = [
-    'gateway', 'envoyAdmin', 'grpc', 'http', 'postgres', 'minio', 'minioConsole', 'elasticsearch',
-    'elasticsearchTransport', 'temporal', 'temporalUi', 'temporalHttp', 'temporalMetrics',
-  ];
-  const ports = {} as StackPorts;
-  const taken = new Set<number>();
-  for (const name of names) {
-    let port = await freePort();
-    while (taken.has(port)) port = await freePort();
-    taken.add(port);
-    ports[name] = port;
-  }
+  const ports = await freeStackPorts();
   const keepData = Boolean(process.env.CONDUCTOR_KEEP_TEST_DATA);
   // Stands in for Google and GitHub (the only stand-in allowed): Conductor's provider endpoints point at it.
   const oauth = await startOAuthProvider();
