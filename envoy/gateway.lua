@@ -1,6 +1,7 @@
 -- Gateway adjustments the gRPC-JSON transcoder cannot make by itself.
 --
--- Requests: os-conductor also served `POST /datastore/` (same handler as
+-- Requests: the original path travels as `x-conductor-original-path` (a
+-- client cannot set it: it is always overwritten). os-conductor also served `POST /datastore/` (same handler as
 -- `/datastore/authorize`); a transcoder binding cannot end in '/', so the path
 -- is rewritten here, before the transcoder sees it.
 --
@@ -15,6 +16,9 @@ local allowed = { ["201"] = true, ["422"] = true }
 function envoy_on_request(handle)
   local headers = handle:headers()
   local path = headers:get(":path")
+  -- The transcoder replaces the path with the gRPC method's; services that
+  -- read free-form query parameters (search filters) get the original here.
+  headers:replace("x-conductor-original-path", path)
   if path == "/datastore/" or string.sub(path, 1, 12) == "/datastore/?" then
     headers:replace(":path", "/datastore/authorize" .. string.sub(path, 12))
   end

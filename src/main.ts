@@ -6,6 +6,8 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { readBrowserLibrary } from './adapters/browser-lib/browser-library.js';
 import { createSearchClient } from './adapters/elasticsearch/client.js';
+import { ensurePackageIndex, filterableFields } from './adapters/elasticsearch/package-index.js';
+import { ElasticsearchPackageSearch } from './adapters/elasticsearch/package-search.adapter.js';
 import { loadLifecycleHooks, loadPermissionProviders } from './adapters/extensions/load-extensions.js';
 import { JoseTokenCodec } from './adapters/keys/jose-token-codec.js';
 import { loadSigningKeys } from './adapters/keys/signing-keys.adapter.js';
@@ -23,6 +25,7 @@ import { PermissionService } from './core/auth/permissions.service.js';
 import { TokenService } from './core/auth/tokens.service.js';
 import { UserService } from './core/auth/users.service.js';
 import { DatastoreService, referencePrefixes } from './core/datastore/datastore.service.js';
+import { SearchService } from './core/search/search.service.js';
 import { createLogger } from './logger.js';
 import { buildServer } from './rpc/server.js';
 
@@ -51,6 +54,9 @@ async function main(): Promise<void> {
       : referencePrefixes(new URL(config.objectStore.publicEndpoint).hostname, config.objectStore.bucket),
   );
 
+  await ensurePackageIndex(search, config.search.indexPrefix);
+  const packageSearch = new SearchService(new ElasticsearchPackageSearch(search, config.search.indexPrefix), { ...config.search, filterableFields });
+
   const grpc = buildServer({
     logger,
     descriptorSet: await readFile(config.server.descriptorFile),
@@ -64,6 +70,7 @@ async function main(): Promise<void> {
       browserLibrary: await readBrowserLibrary(),
     },
     datastore: { tokens, datastore },
+    search: { tokens, search: packageSearch },
   });
   const grpcPort = await grpc.listen(config.server.grpcHost, config.server.grpcPort);
 

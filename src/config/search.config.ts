@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrl } from './env.js';
+import { count, httpUrl } from './env.js';
 
 /** Elasticsearch, holding the package registry. */
 export const searchConfigSchema = z
@@ -9,7 +9,14 @@ export const searchConfigSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, _ or -')
       .default('conductor'),
+    SEARCH_DEFAULT_SIZE: count.min(1).default(100),
+    SEARCH_MAX_SIZE: count.min(1).default(1000),
   })
-  .transform((env) => ({ url: env.ELASTICSEARCH_URL, indexPrefix: env.ELASTICSEARCH_INDEX_PREFIX }));
+  .transform((env) => ({
+    url: env.ELASTICSEARCH_URL,
+    indexPrefix: env.ELASTICSEARCH_INDEX_PREFIX,
+    defaultSize: env.SEARCH_DEFAULT_SIZE,
+    maxSize: env.SEARCH_MAX_SIZE,
+  }));
 
 export type SearchConfig = z.output<typeof searchConfigSchema>;

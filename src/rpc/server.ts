@@ -5,11 +5,12 @@ import { HealthImplementation } from 'grpc-health-check';
 import { AuthServiceService } from '../gen/conductor/auth/v1/auth.js';
 import { DatastoreServiceService } from '../gen/conductor/datastore/v1/datastore.js';
 import { PackageServiceService, type PackageServiceServer } from '../gen/conductor/package/v1/package.js';
-import { SearchServiceService, type SearchServiceServer } from '../gen/conductor/search/v1/search.js';
+import { SearchServiceService } from '../gen/conductor/search/v1/search.js';
 import { WorkPackageServiceService } from '../gen/conductor/workpackage/v1/workpackage.js';
 import type { Logger } from '../logger.js';
 import { authHandlers, type AuthHandlerDeps } from './handlers/auth.handler.js';
 import { datastoreHandlers, type DatastoreHandlerDeps } from './handlers/datastore.handler.js';
+import { searchHandlers, type SearchHandlerDeps } from './handlers/search.handler.js';
 import { workPackageHandlers } from './handlers/work-package.handler.js';
 import { serviceHandlers } from './service-handlers.js';
 
@@ -26,6 +27,7 @@ export interface ServerDeps {
   logger: Logger;
   auth: Omit<AuthHandlerDeps, 'logger'>;
   datastore: Omit<DatastoreHandlerDeps, 'logger'>;
+  search: Omit<SearchHandlerDeps, 'logger'>;
   /** The compiled contract (buf's descriptor set), served through gRPC reflection. */
   descriptorSet: Buffer;
 }
@@ -46,7 +48,7 @@ export function buildServer(deps: ServerDeps): ConductorServer {
   server.addService(AuthServiceService, authHandlers({ logger, ...deps.auth }));
   server.addService(DatastoreServiceService, datastoreHandlers({ logger, ...deps.datastore }));
   server.addService(PackageServiceService, serviceHandlers<PackageServiceServer>(PackageServiceService, logger, {}));
-  server.addService(SearchServiceService, serviceHandlers<SearchServiceServer>(SearchServiceService, logger, {}));
+  server.addService(SearchServiceService, searchHandlers({ logger, ...deps.search }));
   server.addService(WorkPackageServiceService, workPackageHandlers(logger));
 
   const health = new HealthImplementation(Object.fromEntries(['', ...serviceNames].map((name) => [name, 'NOT_SERVING'])));

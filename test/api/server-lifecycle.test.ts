@@ -21,6 +21,7 @@ describe('gRPC server lifecycle', () => {
       // Only the health method is called: the auth collaborators are never reached.
       auth: { keys, tokens: unusedPort, users: unusedPort, permissions: unusedPort, providers: [], loginUrl: () => '', browserLibrary: Buffer.from('') },
       datastore: { tokens: unusedPort, datastore: unusedPort },
+      search: { tokens: unusedPort, search: unusedPort },
     });
     const port = await server.listen('127.0.0.1', 0);
     expect(port).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { createSearchClient } from '../../src/adapters/elasticsearch/client.ts';
 import { testStack } from '../setup/test-stack.ts';
 
 describe('Elasticsearch', () => {
-  const client = createSearchClient({ url: testStack().elasticsearchUrl, indexPrefix: 'test' });
+  const client = createSearchClient({ url: testStack().elasticsearchUrl });
   const index = `test-wiring-${randomBytes(4).toString('hex')}`;
   afterAll(async () => {
     await client.indices.delete({ index, ignore_unavailable: true });
