@@ -56,11 +56,12 @@ export interface Filter {
 export interface SearchResponse {
   /**
    * results are `{id, model, package, origin_url, loaded, last_update}`
-   * documents, most relevant then newest first.
+   * documents, most relevant then newest first (empty for calls through the
+   * gateway, which get http_body instead).
    */
   results: { [key: string]: any }[];
   /**
-   * http_body is `results` as a JSON array, the HTTP route's body; set only
+   * http_body is the results as a JSON array, the HTTP route's body; set only
    * for calls through the gateway (a transcoder can send a bare array only as
    * an HttpBody).
    */

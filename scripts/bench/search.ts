@@ -1,0 +1,105 @@
+/**
+ * `npm run bench:search`: indexes 10,000 realistic package documents, then
+ * measures /search/package through Envoy (HTTP → transcoder → gRPC → service
+ * → Elasticsearch) next to the same query sent straight to Elasticsearch by
+ * the same adapter in the same run. The ratio is the gateway and service
+ * overhead.
+ */
+import { join } from 'node:path';
+import { repoRoot } from '../stack/paths.ts';
+import { startBenchStack, summarize } from './bench-stack.ts';
+
+const documents = 10_000;
+const requests = 400;
+const concurrency = 4;
+
+const stack = await startBenchStack();
+try {
+  const dist = (path: string) => import(join(repoRoot, 'dist', 'src', path));
+  const { createSearchClient } = await dist('adapters/elasticsearch/client.js');
+  const { packageIndexAlias } = await dist('adapters/elasticsearch/package-index.js');
+  const { ElasticsearchPackageSearch } = await dist('adapters/elasticsearch/package-search.adapter.js');
+  const client = createSearchClient({ url: stack.urls.elasticsearch });
+  const alias = packageIndexAlias('conductor');
+
+  const countries = ['ES', 'AU', 'AL', 'MK', 'DE', 'FR', 'IT', 'BR', 'MX', 'ZA'];
+  const topics = ['budget', 'spending', 'procurement', 'revenue', 'grants', 'transfers', 'payroll', 'debt'];
+  const started = performance.now();
+  for (let batch = 0; batch < documents; batch += 1000) {
+    const operations = [];
+    for (let i = batch; i < batch + 1000; i++) {
+      const country = countries[i % countries.length];
+      const topic = topics[i % topics.length];
+      operations.push({ index: { _index: alias, _id: `owner${i % 50}:package-${i}` } }, {
+        id: `owner${i % 50}:package-${i}`,
+        origin_url: `http://datastore.example.test/owner${i % 50}/package-${i}/datapackage.json`,
+        loaded: i % 10 !== 0,
+        last_update: new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString(),
+        model: { fact_table: `fdp_${i}`, measures: { amount: { currency: 'EUR' } }, dimensions: { year: { attributes: { year: {} } } } },
+        package: {
+          name: `package-${i}`,
+          title: `${country} ${topic} ${2000 + (i % 25)} — municipal ${topic} of region ${i % 97}`,
+          description: `Line-item ${topic} data published by the finance office, ${i % 3 === 0 ? 'approved' : 'executed'} figures.`,
+          owner: `owner${i % 50}`,
+          author: `Finance office ${i % 200}`,
+          private: i % 7 === 0,
+          countryCode: country,
+          regionCode: `R${i % 97}`,
+          cityCode: `C${i % 500}`,
+          count_of_rows: 1000 + i,
+        },
+      });
+    }
+    await client.bulk({ operations, refresh: batch + 1000 >= documents });
+  }
+  console.log(`\nindexed ${documents} documents in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const direct = new ElasticsearchPackageSearch(client, 'conductor');
+  const queries = [
+    { label: 'q="budget", size 20', http: `q=${encodeURIComponent('"budget"')}&size=20`, query: { text: 'budget', filters: [], size: 20 } },
+    {
+      label: 'q="spending" + countryCode ES|AU',
+      http: `q=${encodeURIComponent('"spending"')}&package.countryCode=${encodeURIComponent('"ES"')}&package.countryCode=${encodeURIComponent('"AU"')}`,
+      query: { text: 'spending', filters: [{ field: 'package.countryCode', values: ['ES', 'AU'] }], size: 100 },
+    },
+  ];
+
+  const run = async (work: () => Promise<void>) => {
+    for (let i = 0; i < 20; i++) await work(); // warm-up
+    const samples: number[] = [];
+    const begin = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < requests) {
+          next += 1;
+          const t = performance.now();
+          await work();
+          samples.push(performance.now() - t);
+        }
+      }),
+    );
+    return { ...summarize(samples), perSecond: samples.length / ((performance.now() - begin) / 1000) };
+  };
+
+  console.log(`\n${requests} requests each, ${concurrency} in flight; milliseconds p50 / p99, and requests per second\n`);
+  console.log('query                              | through Envoy: p50    p99   req/s | straight to ES: p50    p99   req/s | p50 ratio');
+  for (const { label, http, query } of queries) {
+    const viaGateway = await run(async () => {
+      const response = await fetch(`${stack.urls.gateway}/search/package?${http}`);
+      if (response.status !== 200) throw new Error(`search answered ${response.status}: ${await response.text()}`);
+      await response.arrayBuffer();
+    });
+    const straight = await run(async () => {
+      await direct.search(query);
+    });
+    const f = (value: number, width = 6) => value.toFixed(1).padStart(width);
+    console.log(
+      `${label.padEnd(34)} | ${f(viaGateway.p50, 18)} ${f(viaGateway.p99)} ${f(viaGateway.perSecond, 7)} | ${f(straight.p50, 19)} ${f(straight.p99)} ${f(straight.perSecond, 7)} | ${f(viaGateway.p50 / straight.p50, 5)}×`,
+    );
+  }
+  console.log('\nratio = through Envoy ÷ straight to Elasticsearch, p50, same run: what the gateway, gRPC, token handling and JSON add.\n');
+  await client.close();
+} finally {
+  await stack.dispose();
+}
