@@ -5,12 +5,15 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { readBrowserLibrary } from './adapters/browser-lib/browser-library.js';
+import { ghgaAccessCheck } from './adapters/access/ghga-access.client.js';
+import { LibsodiumSealer } from './adapters/crypto/libsodium-sealer.js';
 import { createSearchClient } from './adapters/elasticsearch/client.js';
 import { ensurePackageIndex, filterableFields } from './adapters/elasticsearch/package-index.js';
 import { ElasticsearchPackageSearch } from './adapters/elasticsearch/package-search.adapter.js';
 import { loadLifecycleHooks, loadPermissionProviders } from './adapters/extensions/load-extensions.js';
 import { JoseTokenCodec } from './adapters/keys/jose-token-codec.js';
 import { loadSigningKeys } from './adapters/keys/signing-keys.adapter.js';
+import { JoseInternalTokens, JoseWorkOrderSigner, loadP256Key } from './adapters/keys/work-package-keys.adapter.js';
 import { createObjectStoreClient, ensureBucket } from './adapters/minio/client.js';
 import { SigV4UploadSigner } from './adapters/minio/sigv4-upload-signer.js';
 import { createHttpListener } from './adapters/oauth/http-listener.js';
@@ -19,6 +22,7 @@ import { createOrm } from './adapters/postgres/orm.js';
 import { PermissionRepository } from './adapters/postgres/repositories/permission.repository.js';
 import { RevocationRepository } from './adapters/postgres/repositories/revocation.repository.js';
 import { UserRepository } from './adapters/postgres/repositories/user.repository.js';
+import { WorkPackageRepository } from './adapters/postgres/repositories/work-package.repository.js';
 import { connectTemporal } from './adapters/temporal/client.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { PermissionService } from './core/auth/permissions.service.js';
@@ -26,6 +30,7 @@ import { TokenService } from './core/auth/tokens.service.js';
 import { UserService } from './core/auth/users.service.js';
 import { DatastoreService, referencePrefixes } from './core/datastore/datastore.service.js';
 import { SearchService } from './core/search/search.service.js';
+import { WorkPackageService } from './core/work-packages/work-package.service.js';
 import { createLogger } from './logger.js';
 import { buildServer } from './rpc/server.js';
 
@@ -57,6 +62,21 @@ async function main(): Promise<void> {
   await ensurePackageIndex(search, config.search.indexPrefix);
   const packageSearch = new SearchService(new ElasticsearchPackageSearch(search, config.search.indexPrefix), { ...config.search, filterableFields });
 
+  const internalKey = await loadP256Key(config.workPackage.internalKey, 'WORK_PACKAGE_INTERNAL_KEY');
+  const signingKey = await loadP256Key(config.workPackage.signingKey, 'WORK_PACKAGE_SIGNING_KEY');
+  const internalTokens = new JoseInternalTokens(internalKey, JoseInternalTokens.parseKeys(config.workPackage.authKeys));
+  const workPackages = new WorkPackageService(
+    new WorkPackageRepository(orm),
+    new LibsodiumSealer(),
+    signingKey ? new JoseWorkOrderSigner(signingKey) : undefined,
+    config.workPackage,
+    config.workPackage.accessUrl ? ghgaAccessCheck(config.workPackage.accessUrl) : undefined,
+  );
+  // A Conductor user asking /user/authorize for the work-package service gets an internal access token.
+  const serviceTokens = internalKey
+    ? { [config.workPackage.service]: (user: { idhash: string; name: string; email: string }) => internalTokens.issue({ id: user.idhash, name: user.name, email: user.email }) }
+    : {};
+
   const grpc = buildServer({
     logger,
     descriptorSet: await readFile(config.server.descriptorFile),
@@ -68,9 +88,11 @@ async function main(): Promise<void> {
       providers: config.auth.providers.map((provider) => provider.name),
       loginUrl: (provider, next) => loginUrl(config.server.publicUrl, provider, next),
       browserLibrary: await readBrowserLibrary(),
+      serviceTokens,
     },
     datastore: { tokens, datastore },
     search: { tokens, search: packageSearch },
+    workPackages: { internalTokens, workPackages },
   });
   const grpcPort = await grpc.listen(config.server.grpcHost, config.server.grpcPort);
 

@@ -129,6 +129,8 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
     CONDUCTOR_PUBLIC_URL: urls.gateway,
     CONDUCTOR_DESCRIPTOR_FILE: join(repoRoot, 'envoy', 'descriptor.pb'),
     CONDUCTOR_SIGNING_KEY_FILE: process.env.CONDUCTOR_SIGNING_KEY ? undefined : developmentSigningKey(dataDir),
+    WORK_PACKAGE_INTERNAL_KEY_FILE: process.env.WORK_PACKAGE_INTERNAL_KEY ? undefined : developmentP256Key(dataDir, 'work-package-internal-key.pem'),
+    WORK_PACKAGE_SIGNING_KEY_FILE: process.env.WORK_PACKAGE_SIGNING_KEY ? undefined : developmentP256Key(dataDir, 'work-order-signing-key.pem'),
     DATABASE_URL: urls.postgres,
     ELASTICSEARCH_URL: urls.elasticsearch,
     S3_ENDPOINT: urls.minio,
@@ -221,6 +223,17 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
     throw error;
   }
   return { urls, conductorEnv, logDir, stop };
+}
+
+/** For development only: a P-256 key (work-package tokens) generated once per data folder, never committed. */
+export function developmentP256Key(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
+  if (!existsSync(file)) {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    say('keys', `generated a development key (${file})`);
+  }
+  return file;
 }
 
 /** For development only: a key generated once per data folder (never committed); production configures its own. */

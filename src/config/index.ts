@@ -7,6 +7,7 @@ import { objectStoreConfigSchema } from './object-store.config.js';
 import { searchConfigSchema } from './search.config.js';
 import { serverConfigSchema } from './server.config.js';
 import { temporalConfigSchema } from './temporal.config.js';
+import { workPackageConfigSchema } from './work-package.config.js';
 
 export { ConfigError } from './env.js';
 
@@ -18,6 +19,7 @@ const schemas = {
   temporal: temporalConfigSchema,
   auth: authConfigSchema,
   datastore: datastoreConfigSchema,
+  workPackage: workPackageConfigSchema,
 };
 
 /** Every component's configuration; each component is handed only its own slice. */

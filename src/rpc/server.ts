@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import { authHandlers, type AuthHandlerDeps } from './handlers/auth.handler.js';
 import { datastoreHandlers, type DatastoreHandlerDeps } from './handlers/datastore.handler.js';
 import { searchHandlers, type SearchHandlerDeps } from './handlers/search.handler.js';
-import { workPackageHandlers } from './handlers/work-package.handler.js';
+import { workPackageHandlers, type WorkPackageHandlerDeps } from './handlers/work-package.handler.js';
 import { serviceHandlers } from './service-handlers.js';
 
 /** The fully qualified names of Conductor's services (also what Envoy transcodes). */
@@ -28,6 +28,7 @@ export interface ServerDeps {
   auth: Omit<AuthHandlerDeps, 'logger'>;
   datastore: Omit<DatastoreHandlerDeps, 'logger'>;
   search: Omit<SearchHandlerDeps, 'logger'>;
+  workPackages: Omit<WorkPackageHandlerDeps, 'logger'>;
   /** The compiled contract (buf's descriptor set), served through gRPC reflection. */
   descriptorSet: Buffer;
 }
@@ -49,7 +50,7 @@ export function buildServer(deps: ServerDeps): ConductorServer {
   server.addService(DatastoreServiceService, datastoreHandlers({ logger, ...deps.datastore }));
   server.addService(PackageServiceService, serviceHandlers<PackageServiceServer>(PackageServiceService, logger, {}));
   server.addService(SearchServiceService, searchHandlers({ logger, ...deps.search }));
-  server.addService(WorkPackageServiceService, workPackageHandlers(logger));
+  server.addService(WorkPackageServiceService, workPackageHandlers({ logger, ...deps.workPackages }));
 
   const health = new HealthImplementation(Object.fromEntries(['', ...serviceNames].map((name) => [name, 'NOT_SERVING'])));
   health.addToServer(server);

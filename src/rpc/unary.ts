@@ -8,8 +8,11 @@ export interface CallContext {
   requestId: string;
   /** A request header (gRPC metadata; Envoy forwards HTTP headers as metadata). */
   header(name: string): string | undefined;
-  /** Asks the gateway for a success status other than 200 (the contract's 201). */
-  setHttpStatus(code: 201): void;
+  /**
+   * Response headers, and a success status other than 200 (the contract's
+   * 201) that the gateway applies; sent once, before the response.
+   */
+  respondWith(options: { status?: 201; headers?: Record<string, string> }): void;
 }
 
 /**
@@ -26,9 +29,10 @@ export function unary<Request, Response>(
     const context: CallContext = {
       requestId,
       header: (name) => firstValue(call.metadata, name),
-      setHttpStatus: (code) => {
+      respondWith: ({ status, headers }) => {
         const metadata = new Metadata();
-        metadata.set('x-http-status', String(code));
+        if (status) metadata.set('x-http-status', String(status));
+        for (const [name, value] of Object.entries(headers ?? {})) metadata.set(name, value);
         call.sendMetadata(metadata);
       },
     };

@@ -19,9 +19,10 @@ describe('gRPC server lifecycle', () => {
       logger: createLogger('silent', 'test'),
       descriptorSet: readFileSync(join(repoRoot, 'envoy', 'descriptor.pb')),
       // Only the health method is called: the auth collaborators are never reached.
-      auth: { keys, tokens: unusedPort, users: unusedPort, permissions: unusedPort, providers: [], loginUrl: () => '', browserLibrary: Buffer.from('') },
+      auth: { keys, tokens: unusedPort, users: unusedPort, permissions: unusedPort, providers: [], loginUrl: () => '', browserLibrary: Buffer.from(''), serviceTokens: {} },
       datastore: { tokens: unusedPort, datastore: unusedPort },
       search: { tokens: unusedPort, search: unusedPort },
+      workPackages: { internalTokens: unusedPort, workPackages: unusedPort },
     });
     const port = await server.listen('127.0.0.1', 0);
     expect(port).toBeGreaterThan(0);

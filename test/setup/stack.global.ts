@@ -82,6 +82,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     appOrigin,
     appUrl: app.url,
     signingKeyFile: String(env.CONDUCTOR_SIGNING_KEY_FILE),
+    workPackageInternalKeyFile: String(env.WORK_PACKAGE_INTERNAL_KEY_FILE),
+    workOrderSigningKeyFile: String(env.WORK_PACKAGE_SIGNING_KEY_FILE),
   };
   project.provide('stack', provided);
   return async () => {

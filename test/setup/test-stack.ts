@@ -24,6 +24,10 @@ export interface TestStack {
   appUrl: string;
   /** The service's private key, for tests that forge near-valid tokens. */
   signingKeyFile: string;
+  /** The key Conductor signs internal access tokens with (tests mint GHGA-style tokens with it). */
+  workPackageInternalKeyFile: string;
+  /** The key work order tokens are signed with (tests verify with its public half). */
+  workOrderSigningKeyFile: string;
 }
 
 declare module 'vitest' {

@@ -1,7 +1,10 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { DatabaseConfig } from '../../config/database.config.js';
+import { DatasetGrantEntity } from './entities/dataset-grant.entity.js';
+import { DatasetEntity } from './entities/dataset.entity.js';
 import { IdentityEntity } from './entities/identity.entity.js';
+import { WorkPackageEntity } from './entities/work-package.entity.js';
 import { PermissionEntity } from './entities/permission.entity.js';
 import { RevokedTokenEntity } from './entities/revoked-token.entity.js';
 import { UserEntity } from './entities/user.entity.js';
@@ -10,7 +13,7 @@ import { migrations } from './migrations/index.js';
 export type Orm = MikroORM;
 
 /** Every entity Conductor maps. */
-export const entities = [PermissionEntity, UserEntity, IdentityEntity, RevokedTokenEntity];
+export const entities = [PermissionEntity, UserEntity, IdentityEntity, RevokedTokenEntity, DatasetEntity, DatasetGrantEntity, WorkPackageEntity];
 
 /** Connects MikroORM to PostgreSQL. Callers fork the EntityManager per request (`orm.em.fork()`). */
 export function createOrm(config: DatabaseConfig): Promise<Orm> {

@@ -21,6 +21,8 @@ export interface AuthHandlerDeps {
   loginUrl(provider: string, next: string | undefined): string;
   /** The browser library served at /user/lib. */
   browserLibrary: Buffer;
+  /** Services whose token is not a permission token (the work-package service's internal access token). */
+  serviceTokens: Record<string, (user: UserRecord) => Promise<string>>;
 }
 
 /** AuthService over gRPC: `/user/*` and `/auth/*`. */
@@ -55,8 +57,9 @@ export function authHandlers(deps: AuthHandlerDeps): AuthServiceServer {
       const found = await userOf(requestToken(context, request.jwt));
       if (!found || !request.service) return { permissions: {} };
       const granted = await permissions.permissionsFor(found.user.idhash, request.service);
+      const issueServiceToken = Object.hasOwn(deps.serviceTokens, request.service) ? deps.serviceTokens[request.service] : undefined;
       return {
-        token: await tokens.issuePermissionToken(found.user.idhash, request.service, granted),
+        token: issueServiceToken ? await issueServiceToken(found.user) : await tokens.issuePermissionToken(found.user.idhash, request.service, granted),
         userid: found.user.idhash,
         permissions: granted,
         service: request.service,
