@@ -219,6 +219,22 @@ describe('hostile input', () => {
     }
   });
 
+  it('422 for extra fields, missing fields and wrong types (as GHGA’s strict model)', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ is_admin: true }, /is_admin: Extra inputs are not permitted/],
+      [{ dataset_id: undefined }, /dataset_id: Field required/],
+      [{ dataset_id: 42 }, /dataset_id: Input should be a valid string/],
+      [{ file_ids: 'file-id-1' }, /file_ids: Input should be a list of strings or null/],
+      [{ file_ids: [1, 2] }, /file_ids: Input should be a list of strings or null/],
+      [{ user_public_crypt4gh_key: { nested: true } }, /user_public_crypt4gh_key: Input should be a valid string/],
+    ];
+    for (const [body, message] of cases) {
+      const reply = await create(body);
+      expect(reply.status, JSON.stringify(body)).toBe(422);
+      expect((reply.json as { message: string }).message, JSON.stringify(body)).toMatch(message);
+    }
+  });
+
   it('422 for an invalid type, 403 for upload, an unknown dataset, no existing files', async () => {
     expect((await create({ type: 'delete' })).status).toBe(422);
     const upload = await create({ type: 'upload' });

@@ -1,4 +1,5 @@
 import { CoreError } from '../../core/errors.js';
+import { parseCreateWorkPackageBody } from '../../core/work-packages/create-request.validation.js';
 import type { WorkPackageService } from '../../core/work-packages/work-package.service.js';
 import { WorkPackageServiceService, type WorkPackageServiceServer } from '../../gen/conductor/workpackage/v1/workpackage.js';
 import type { Logger } from '../../logger.js';
@@ -38,12 +39,10 @@ export function workPackageHandlers({ logger, internalTokens, workPackages }: Wo
   return serviceHandlers<WorkPackageServiceServer>(WorkPackageServiceService, logger, {
     createWorkPackage: unary(logger, async (request, context) => {
       const user = await userOf(context);
-      const created = await workPackages.create(user, {
-        datasetId: request.datasetId,
-        type: request.type,
-        fileIds: request.fileIds,
-        userPublicCrypt4ghKey: request.userPublicCrypt4ghKey,
-      });
+      const input = request.jsonBody
+        ? parseCreateWorkPackageBody(request.jsonBody)
+        : { datasetId: request.datasetId, type: request.type, fileIds: request.fileIds, userPublicCrypt4ghKey: request.userPublicCrypt4ghKey };
+      const created = await workPackages.create(user, input);
       context.respondWith({ status: 201 });
       return created;
     }),

@@ -19,7 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { HttpBody } from "../../../google/api/httpbody.js";
-import { ListValue, Value } from "../../../google/protobuf/struct.js";
+import { ListValue, Struct, Value } from "../../../google/protobuf/struct.js";
 
 export const protobufPackage = "conductor.workpackage.v1";
 
@@ -37,6 +37,13 @@ export interface CreateWorkPackageRequest {
     | undefined;
   /** user_public_crypt4gh_key is the user's Crypt4GH public key (bare base64 or armoured). */
   userPublicCrypt4ghKey: string;
+  /**
+   * json_body is the HTTP request body as sent. HTTP clients fill only this:
+   * it is validated as strictly as GHGA does (extra fields and wrong types
+   * are 422), which typed fields cannot be (the transcoder would drop
+   * unknown fields). gRPC clients use the typed fields above.
+   */
+  jsonBody: { [key: string]: any } | undefined;
 }
 
 /** CreateWorkPackageResponse identifies the new work package. */
@@ -165,7 +172,7 @@ export interface GetHealthResponse {
 }
 
 function createBaseCreateWorkPackageRequest(): CreateWorkPackageRequest {
-  return { datasetId: "", type: "", fileIds: undefined, userPublicCrypt4ghKey: "" };
+  return { datasetId: "", type: "", fileIds: undefined, userPublicCrypt4ghKey: "", jsonBody: undefined };
 }
 
 export const CreateWorkPackageRequest: MessageFns<CreateWorkPackageRequest> = {
@@ -181,6 +188,9 @@ export const CreateWorkPackageRequest: MessageFns<CreateWorkPackageRequest> = {
     }
     if (message.userPublicCrypt4ghKey !== "") {
       writer.uint32(34).string(message.userPublicCrypt4ghKey);
+    }
+    if (message.jsonBody !== undefined) {
+      Struct.encode(Struct.wrap(message.jsonBody), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -230,6 +240,14 @@ export const CreateWorkPackageRequest: MessageFns<CreateWorkPackageRequest> = {
             message.userPublicCrypt4ghKey = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.jsonBody = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -260,6 +278,7 @@ export const CreateWorkPackageRequest: MessageFns<CreateWorkPackageRequest> = {
         : isSet(object.user_public_crypt4gh_key)
         ? globalThis.String(object.user_public_crypt4gh_key)
         : "",
+      jsonBody: isObject(object.jsonBody) ? object.jsonBody : isObject(object.json_body) ? object.json_body : undefined,
     };
   },
 
@@ -277,6 +296,9 @@ export const CreateWorkPackageRequest: MessageFns<CreateWorkPackageRequest> = {
     if (message.userPublicCrypt4ghKey !== "") {
       obj.userPublicCrypt4ghKey = message.userPublicCrypt4ghKey;
     }
+    if (message.jsonBody !== undefined) {
+      obj.jsonBody = message.jsonBody;
+    }
     return obj;
   },
 
@@ -289,6 +311,7 @@ export const CreateWorkPackageRequest: MessageFns<CreateWorkPackageRequest> = {
     message.type = object.type ?? "";
     message.fileIds = object.fileIds ?? undefined;
     message.userPublicCrypt4ghKey = object.userPublicCrypt4ghKey ?? "";
+    message.jsonBody = object.jsonBody ?? undefined;
     return message;
   },
 };
