@@ -44,3 +44,22 @@ export function summarize(samples: number[]): { mean: number; p50: number; p99: 
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   return { mean: samples.reduce((sum, value) => sum + value, 0) / samples.length, p50: at(0.5), p99: at(0.99) };
 }
+
+/** Runs `work` `requests` times with `concurrency` calls in flight (after a warm-up); latencies and throughput. */
+export async function measure(work: () => Promise<void>, options: { requests: number; concurrency: number; warmup: number }) {
+  for (let i = 0; i < options.warmup; i++) await work();
+  const samples: number[] = [];
+  const begin = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (next < options.requests) {
+        next += 1;
+        const started = performance.now();
+        await work();
+        samples.push(performance.now() - started);
+      }
+    }),
+  );
+  return { ...summarize(samples), perSecond: samples.length / ((performance.now() - begin) / 1000) };
+}

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { repoRoot } from '../stack/paths.ts';
-import { startBenchStack, summarize } from './bench-stack.ts';
+import { measure, startBenchStack } from './bench-stack.ts';
 
 const documents = 10_000;
 const requests = 400;
@@ -64,23 +64,7 @@ try {
     },
   ];
 
-  const run = async (work: () => Promise<void>) => {
-    for (let i = 0; i < 20; i++) await work(); // warm-up
-    const samples: number[] = [];
-    const begin = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < requests) {
-          next += 1;
-          const t = performance.now();
-          await work();
-          samples.push(performance.now() - t);
-        }
-      }),
-    );
-    return { ...summarize(samples), perSecond: samples.length / ((performance.now() - begin) / 1000) };
-  };
+  const run = (work: () => Promise<void>) => measure(work, { requests: requests, concurrency, warmup: 20 });
 
   console.log(`\n${requests} requests each, ${concurrency} in flight; milliseconds p50 / p99, and requests per second\n`);
   console.log('query                              | through Envoy: p50    p99   req/s | straight to ES: p50    p99   req/s | p50 ratio');

@@ -10,7 +10,7 @@ import { SignJWT } from 'jose';
 import pg from 'pg';
 import sodium from 'libsodium-wrappers';
 import { repoRoot } from '../stack/paths.ts';
-import { startBenchStack, summarize } from './bench-stack.ts';
+import { measure, startBenchStack } from './bench-stack.ts';
 
 const rounds = 1000;
 const concurrency = 4;
@@ -41,23 +41,7 @@ try {
   const sealed = { ...((await created.json()) as { id: string; token: string }), userKey: Buffer.from(keys.publicKey).toString('base64') };
   const accessToken = sodium.crypto_box_seal_open(Buffer.from(sealed.token, 'base64'), keys.publicKey, keys.privateKey, 'text');
 
-  const run = async (work: () => Promise<void>) => {
-    for (let i = 0; i < 50; i++) await work();
-    const samples: number[] = [];
-    const begin = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < rounds) {
-          next += 1;
-          const t = performance.now();
-          await work();
-          samples.push(performance.now() - t);
-        }
-      }),
-    );
-    return { ...summarize(samples), perSecond: samples.length / ((performance.now() - begin) / 1000) };
-  };
+  const run = (work: () => Promise<void>) => measure(work, { requests: rounds, concurrency, warmup: 50 });
 
   const viaGateway = await run(async () => {
     const response = await fetch(`${stack.urls.gateway}/work-packages/${sealed.id}/files/file-1/work-order-tokens`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });
