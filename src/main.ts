@@ -9,6 +9,7 @@ import { ghgaAccessCheck } from './adapters/access/ghga-access.client.js';
 import { LibsodiumSealer } from './adapters/crypto/libsodium-sealer.js';
 import { createSearchClient } from './adapters/elasticsearch/client.js';
 import { ensurePackageIndex, filterableFields } from './adapters/elasticsearch/package-index.js';
+import { ElasticsearchPackageRegistry } from './adapters/elasticsearch/package-registry.adapter.js';
 import { ElasticsearchPackageSearch } from './adapters/elasticsearch/package-search.adapter.js';
 import { loadLifecycleHooks, loadPermissionProviders } from './adapters/extensions/load-extensions.js';
 import { JoseTokenCodec } from './adapters/keys/jose-token-codec.js';
@@ -19,6 +20,7 @@ import { SigV4UploadSigner } from './adapters/minio/sigv4-upload-signer.js';
 import { createHttpListener } from './adapters/oauth/http-listener.js';
 import { loginUrl, oauthRoutes } from './adapters/oauth/oauth.routes.js';
 import { createOrm } from './adapters/postgres/orm.js';
+import { LoadedDataRepository } from './adapters/postgres/repositories/loaded-data.repository.js';
 import { PermissionRepository } from './adapters/postgres/repositories/permission.repository.js';
 import { RevocationRepository } from './adapters/postgres/repositories/revocation.repository.js';
 import { UserRepository } from './adapters/postgres/repositories/user.repository.js';
@@ -29,6 +31,7 @@ import { PermissionService } from './core/auth/permissions.service.js';
 import { TokenService } from './core/auth/tokens.service.js';
 import { UserService } from './core/auth/users.service.js';
 import { DatastoreService, referencePrefixes } from './core/datastore/datastore.service.js';
+import { PackageAdminService } from './core/packages/package-admin.service.js';
 import { SearchService } from './core/search/search.service.js';
 import { WorkPackageService } from './core/work-packages/work-package.service.js';
 import { createLogger } from './logger.js';
@@ -77,6 +80,8 @@ async function main(): Promise<void> {
     ? { [config.workPackage.service]: (user: { idhash: string; name: string; email: string }) => internalTokens.issue({ id: user.idhash, name: user.name, email: user.email }) }
     : {};
 
+  const packageAdmin = new PackageAdminService(new ElasticsearchPackageRegistry(search, config.search.indexPrefix), new LoadedDataRepository(orm));
+
   const grpc = buildServer({
     logger,
     descriptorSet: await readFile(config.server.descriptorFile),
@@ -93,6 +98,7 @@ async function main(): Promise<void> {
     datastore: { tokens, datastore },
     search: { tokens, search: packageSearch },
     workPackages: { internalTokens, workPackages },
+    packages: { tokens, packages: packageAdmin },
   });
   const grpcPort = await grpc.listen(config.server.grpcHost, config.server.grpcPort);
 

@@ -4,15 +4,15 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { AuthServiceService } from '../gen/conductor/auth/v1/auth.js';
 import { DatastoreServiceService } from '../gen/conductor/datastore/v1/datastore.js';
-import { PackageServiceService, type PackageServiceServer } from '../gen/conductor/package/v1/package.js';
+import { PackageServiceService } from '../gen/conductor/package/v1/package.js';
 import { SearchServiceService } from '../gen/conductor/search/v1/search.js';
 import { WorkPackageServiceService } from '../gen/conductor/workpackage/v1/workpackage.js';
 import type { Logger } from '../logger.js';
 import { authHandlers, type AuthHandlerDeps } from './handlers/auth.handler.js';
 import { datastoreHandlers, type DatastoreHandlerDeps } from './handlers/datastore.handler.js';
+import { packageHandlers, type PackageHandlerDeps } from './handlers/package.handler.js';
 import { searchHandlers, type SearchHandlerDeps } from './handlers/search.handler.js';
 import { workPackageHandlers, type WorkPackageHandlerDeps } from './handlers/work-package.handler.js';
-import { serviceHandlers } from './service-handlers.js';
 
 /** The fully qualified names of Conductor's services (also what Envoy transcodes). */
 export const serviceNames = [
@@ -29,6 +29,7 @@ export interface ServerDeps {
   datastore: Omit<DatastoreHandlerDeps, 'logger'>;
   search: Omit<SearchHandlerDeps, 'logger'>;
   workPackages: Omit<WorkPackageHandlerDeps, 'logger'>;
+  packages: Omit<PackageHandlerDeps, 'logger'>;
   /** The compiled contract (buf's descriptor set), served through gRPC reflection. */
   descriptorSet: Buffer;
 }
@@ -48,7 +49,7 @@ export function buildServer(deps: ServerDeps): ConductorServer {
   const server = new Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
   server.addService(AuthServiceService, authHandlers({ logger, ...deps.auth }));
   server.addService(DatastoreServiceService, datastoreHandlers({ logger, ...deps.datastore }));
-  server.addService(PackageServiceService, serviceHandlers<PackageServiceServer>(PackageServiceService, logger, {}));
+  server.addService(PackageServiceService, packageHandlers({ logger, ...deps.packages }));
   server.addService(SearchServiceService, searchHandlers({ logger, ...deps.search }));
   server.addService(WorkPackageServiceService, workPackageHandlers({ logger, ...deps.workPackages }));
 

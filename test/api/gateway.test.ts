@@ -46,9 +46,9 @@ describe('gateway basics', () => {
 
 describe('routes not built yet', () => {
   it('answer HTTP 501 with the JSON error shape naming the method, never a fake success', async () => {
-    const reply = await gateway('/package/stats');
+    const reply = await gateway('/package/status?datapackage=http://example.test/datapackage.json');
     expect(reply.status).toBe(501);
-    expect(reply.json).toEqual({ code: 12, message: 'conductor.package.v1.PackageService/GetStats is not built yet' });
+    expect(reply.json).toEqual({ code: 12, message: 'conductor.package.v1.PackageService/GetStatus is not built yet' });
   });
 });
 

@@ -44,9 +44,9 @@ describe('gRPC server', () => {
 
   it('answers UNIMPLEMENTED with a message for methods not built yet', async () => {
     const client = track(new PackageServiceClient(testStack().grpc, credentials.createInsecure()));
-    const error = await call(client.getStats.bind(client), {}).catch((caught: ServiceError) => caught);
+    const error = await call(client.getStatus.bind(client), { datapackage: 'http://example.test/datapackage.json' }).catch((caught: ServiceError) => caught);
     expect((error as ServiceError).code).toBe(status.UNIMPLEMENTED);
-    expect((error as ServiceError).details).toBe('conductor.package.v1.PackageService/GetStats is not built yet');
+    expect((error as ServiceError).details).toBe('conductor.package.v1.PackageService/GetStatus is not built yet');
   });
 
   it('says SERVING on grpc.health.v1 for the server and each service', async () => {

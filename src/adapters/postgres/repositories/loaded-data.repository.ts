@@ -1,0 +1,27 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { tablePrefixFor } from '../../../core/packages/table-names.js';
+import type { LoadedData } from '../../../ports/package-registry.js';
+import { DatasetEntity } from '../entities/dataset.entity.js';
+
+/** A dataset's loaded tables and its dataset row (seen by the work-package service). */
+export class LoadedDataRepository implements LoadedData {
+  constructor(private readonly orm: MikroORM) {}
+
+  async setPublished(datasetId: string, published: boolean): Promise<void> {
+    await this.orm.em.fork().nativeUpdate(DatasetEntity, { id: datasetId }, { published });
+  }
+
+  async remove(datasetId: string): Promise<void> {
+    const prefix = tablePrefixFor(datasetId);
+    await this.orm.em.fork().transactional(async (em) => {
+      const connection = em.getConnection();
+      // The prefix is hex from a hash, and `_` is escaped for LIKE: only this dataset's tables match.
+      const tables = await connection.execute<{ name: string }[]>(
+        "select table_name as name from information_schema.tables where table_schema = current_schema() and table_name like ? escape '\\'",
+        [`${prefix}\\_%`],
+      );
+      for (const { name } of tables) if (/^fdp_[0-9a-f]{24}_[0-9a-z_]+$/.test(name)) await connection.execute(`drop table if exists "${name}"`);
+      await em.nativeDelete(DatasetEntity, { id: datasetId });
+    });
+  }
+}
