@@ -26,12 +26,14 @@ import { RevocationRepository } from './adapters/postgres/repositories/revocatio
 import { UserRepository } from './adapters/postgres/repositories/user.repository.js';
 import { WorkPackageRepository } from './adapters/postgres/repositories/work-package.repository.js';
 import { connectTemporal } from './adapters/temporal/client.js';
+import { TemporalLoadRunner } from './adapters/temporal/load-runner.adapter.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { PermissionService } from './core/auth/permissions.service.js';
 import { TokenService } from './core/auth/tokens.service.js';
 import { UserService } from './core/auth/users.service.js';
 import { DatastoreService, referencePrefixes } from './core/datastore/datastore.service.js';
 import { PackageAdminService } from './core/packages/package-admin.service.js';
+import { PackageLoadService } from './core/packages/load.service.js';
 import { SearchService } from './core/search/search.service.js';
 import { WorkPackageService } from './core/work-packages/work-package.service.js';
 import { createLogger } from './logger.js';
@@ -80,6 +82,10 @@ async function main(): Promise<void> {
     ? { [config.workPackage.service]: (user: { idhash: string; name: string; email: string }) => internalTokens.issue({ id: user.idhash, name: user.name, email: user.email }) }
     : {};
 
+  const packageLoads = new PackageLoadService(new TemporalLoadRunner(temporal.client, config.temporal), {
+    datastoreBase: `${config.objectStore.publicEndpoint}/${config.objectStore.bucket}`,
+    allowedHosts: config.packages.allowedHosts,
+  });
   const packageAdmin = new PackageAdminService(new ElasticsearchPackageRegistry(search, config.search.indexPrefix), new LoadedDataRepository(orm));
 
   const grpc = buildServer({
@@ -98,7 +104,7 @@ async function main(): Promise<void> {
     datastore: { tokens, datastore },
     search: { tokens, search: packageSearch },
     workPackages: { internalTokens, workPackages },
-    packages: { tokens, packages: packageAdmin },
+    packages: { tokens, permissions, packages: packageAdmin, loads: packageLoads },
   });
   const grpcPort = await grpc.listen(config.server.grpcHost, config.server.grpcPort);
 

@@ -18,3 +18,45 @@ export interface StackCheckResult {
   workerIdentity: string;
   checks: BackendCheck[];
 }
+
+/** Workflow type of a package load; one run per dataset (the workflow id is derived from the descriptor URL). */
+export const loadPackageWorkflowName = 'loadPackage';
+
+/** Query that returns a load's current status. */
+export const loadStatusQueryName = 'loadStatus';
+
+/** Every documented status, in the order a load goes through them. */
+export const loadStatuses = [
+  'queued', 'initializing', 'loading-datapackage', 'validating-datapackage', 'loading-resource', 'deleting-table',
+  'creating-table', 'loading-data-ready', 'loading-data', 'creating-babbage-model', 'saving-metadata', 'done',
+] as const;
+
+export type LoadStatusName = (typeof loadStatuses)[number] | 'fail';
+
+/** A load's status as `/package/status` reports it. */
+export interface LoadStatus {
+  status: LoadStatusName;
+  /** Records loaded so far. */
+  progress: number;
+  error?: string;
+}
+
+/** Where the descriptor is: an object in the datastore bucket, or an allowed web URL. */
+export type DescriptorSource = { kind: 'datastore'; key: string } | { kind: 'web'; url: string };
+
+/** What a load needs to know. */
+export interface LoadInput {
+  descriptorUrl: string;
+  source: DescriptorSource;
+  owner: string;
+  datasetId: string;
+}
+
+/** One resource to load, planned from the descriptor. */
+export interface ResourcePlan {
+  index: number;
+  name: string;
+  source: DescriptorSource;
+  fields: { name: string; type: string }[];
+  dialect: { delimiter?: string; quoteChar?: string };
+}

@@ -10,9 +10,10 @@ import { createOrm } from '../src/adapters/postgres/orm.js';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
 import { createActivities } from './activities/index.js';
+import { createLoadActivities } from './activities/package-load.activities.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig(['server', 'database', 'objectStore', 'search', 'temporal']);
+  const config = loadConfig(['server', 'database', 'objectStore', 'search', 'temporal', 'packages']);
   const logger = createLogger(config.server.logLevel, 'conductor-worker');
   const orm = await createOrm(config.database);
   const search = createSearchClient(config.search);
@@ -24,7 +25,10 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: new URL('./workflows/index.js', import.meta.url).pathname,
-    activities: createActivities({ orm, search, objectStore, bucket: config.objectStore.bucket }),
+    activities: {
+      ...createActivities({ orm, search, objectStore, bucket: config.objectStore.bucket }),
+      ...createLoadActivities({ orm, search, objectStore, bucket: config.objectStore.bucket, indexPrefix: config.search.indexPrefix, maxDescriptorBytes: config.packages.maxDescriptorBytes }),
+    },
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
   await worker.run();

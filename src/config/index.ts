@@ -4,6 +4,7 @@ import { databaseConfigSchema } from './database.config.js';
 import { datastoreConfigSchema } from './datastore.config.js';
 import { ConfigError, parseSection, type Env } from './env.js';
 import { objectStoreConfigSchema } from './object-store.config.js';
+import { packageConfigSchema } from './package.config.js';
 import { searchConfigSchema } from './search.config.js';
 import { serverConfigSchema } from './server.config.js';
 import { temporalConfigSchema } from './temporal.config.js';
@@ -20,6 +21,7 @@ const schemas = {
   auth: authConfigSchema,
   datastore: datastoreConfigSchema,
   workPackage: workPackageConfigSchema,
+  packages: packageConfigSchema,
 };
 
 /** Every component's configuration; each component is handed only its own slice. */

@@ -44,14 +44,6 @@ describe('gateway basics', () => {
   });
 });
 
-describe('routes not built yet', () => {
-  it('answer HTTP 501 with the JSON error shape naming the method, never a fake success', async () => {
-    const reply = await gateway('/package/status?datapackage=http://example.test/datapackage.json');
-    expect(reply.status).toBe(501);
-    expect(reply.json).toEqual({ code: 12, message: 'conductor.package.v1.PackageService/GetStatus is not built yet' });
-  });
-});
-
 describe('hostile and malformed requests', () => {
   it('answer an unknown path with a JSON 404, not HTML or an empty body', async () => {
     const reply = await gateway('/no/such/route');

@@ -5,14 +5,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CoreError } from '../../core/errors.js';
+import type { LoadColumn } from '../../core/packages/column-names.js';
 import { castCell, columnTypeOf } from '../../core/packages/table-schema-cast.js';
 
-/** A column to load: the Table Schema field and the safe SQL column name derived from it. */
-export interface LoadColumn {
-  field: string;
-  type: string;
-  column: string;
-}
+export { columnsFor, type LoadColumn } from '../../core/packages/column-names.js';
 
 /** CSV dialect from the descriptor (CSV Dialect spec). */
 export interface CsvDialect {
@@ -21,18 +17,6 @@ export interface CsvDialect {
 }
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** Safe, distinct SQL column names for field names (never spliced from user text). */
-export function columnsFor(fields: { name: string; type: string }[]): LoadColumn[] {
-  const used = new Set<string>();
-  return fields.map((field, index) => {
-    const base = `c_${field.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 40)}` || `c_${index}`;
-    let column = base;
-    for (let n = 2; used.has(column); n++) column = `${base}_${n}`;
-    used.add(column);
-    return { field: field.name, type: field.type, column };
-  });
-}
 
 /** COPY's text format: backslash, tab, newline and carriage return escaped; null as \N. */
 function copyText(value: string | null): string {

@@ -1,6 +1,9 @@
 import { CoreError } from '../../core/errors.js';
 import type { TokenService } from '../../core/auth/tokens.service.js';
+import type { PermissionService } from '../../core/auth/permissions.service.js';
+import { datastoreService } from '../../core/datastore/datastore.service.js';
 import type { PackageAdminService } from '../../core/packages/package-admin.service.js';
+import type { PackageLoadService } from '../../core/packages/load.service.js';
 import { PackageServiceService, type PackageServiceServer } from '../../gen/conductor/package/v1/package.js';
 import type { Logger } from '../../logger.js';
 import { SearchUnavailableError } from '../../ports/package-search.js';
@@ -12,7 +15,9 @@ import { unary } from '../unary.js';
 export interface PackageHandlerDeps {
   logger: Logger;
   tokens: TokenService;
+  permissions: PermissionService;
   packages: PackageAdminService;
+  loads: PackageLoadService;
 }
 
 /** The registry being unreachable is a 503, not a 500. */
@@ -25,10 +30,35 @@ async function registryCall<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** PackageService over gRPC. Upload and status (the loading workflow) are not built yet and answer 501. */
-export function packageHandlers({ logger, tokens, packages }: PackageHandlerDeps): PackageServiceServer {
+/** PackageService over gRPC: uploads run as Temporal workflows; the rest works on the registry. */
+export function packageHandlers({ logger, tokens, permissions, packages, loads }: PackageHandlerDeps): PackageServiceServer {
   const userOf = async (context: CallContext, jwt: string) => (await tokens.verifyUserToken(requestToken(context, jwt))).userid;
+
+  /** A user token of someone with datapackage-upload, or an os.datastore permission token granting it. */
+  const uploaderOf = async (context: CallContext, jwt: string): Promise<string> => {
+    const token = requestToken(context, jwt);
+    const denied = () => new CoreError('permission-denied', 'datapackage-upload is not granted');
+    const user = await tokens.verifyUserToken(token).catch((error: unknown) => {
+      if (error instanceof CoreError) return undefined;
+      throw error;
+    });
+    if (user) {
+      if (!(await permissions.permissionsFor(user.userid, datastoreService))['datapackage-upload']) throw denied();
+      return user.userid;
+    }
+    const permission = await tokens.verifyPermissionToken(token);
+    if (permission.service !== datastoreService || !permission.permissions['datapackage-upload']) throw denied();
+    return permission.userid;
+  };
+
   return serviceHandlers<PackageServiceServer>(PackageServiceService, logger, {
+    upload: unary(logger, async (request, context) => {
+      const userid = await uploaderOf(context, request.jwt);
+      return loads.upload(userid, request.datapackage || undefined);
+    }),
+
+    getStatus: unary(logger, async (request) => loads.status(request.datapackage || undefined)),
+
     publish: unary(logger, async (request, context) => {
       const userid = await userOf(context, request.jwt);
       return { success: true, published: await registryCall(() => packages.publish(userid, request.id, request.publish)) };

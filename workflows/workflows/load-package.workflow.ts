@@ -1,0 +1,58 @@
+import { ApplicationFailure, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, ActivityFailure } from '@temporalio/workflow';
+import type { LoadActivities } from '../activities/package-load.activities.js';
+import { loadStatusQueryName, type LoadInput, type LoadStatus, type LoadStatusName } from '../shared.js';
+
+const { fetchDescriptor, planLoad, saveMetadata } = proxyActivities<LoadActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 3, initialInterval: '2 seconds', nonRetryableErrorTypes: ['InvalidPackage'] },
+});
+
+// Loading a large resource takes long; the heartbeat (rows so far) shows it is alive.
+const { loadResource } = proxyActivities<LoadActivities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { maximumAttempts: 3, initialInterval: '5 seconds', nonRetryableErrorTypes: ['InvalidPackage'] },
+});
+
+export const loadStatusQuery = defineQuery<LoadStatus>(loadStatusQueryName);
+
+/**
+ * Loads one data package: every documented status in order, progress = rows
+ * loaded so far, `fail` with the error. Visible in the Temporal UI through
+ * search attributes (dataset, owner, status, rows).
+ */
+export async function loadPackage(input: LoadInput): Promise<LoadStatus> {
+  let state: LoadStatus = { status: 'queued', progress: 0 };
+  setHandler(loadStatusQuery, () => state);
+  const step = (status: LoadStatusName) => {
+    state = { ...state, status };
+    upsertSearchAttributes({ ConductorLoadStatus: [status], ConductorRowsLoaded: [state.progress] });
+  };
+  upsertSearchAttributes({ ConductorDatasetId: [input.datasetId], ConductorOwner: [input.owner] });
+  try {
+    step('initializing');
+    step('loading-datapackage');
+    const descriptor = await fetchDescriptor(input);
+    step('validating-datapackage');
+    const plan = await planLoad(input, descriptor);
+    for (const resource of plan.resources) {
+      step('loading-resource');
+      // Each resource loads aside and replaces its table in one transaction,
+      // so deleting and creating the table happen inside loading-data.
+      step('deleting-table');
+      step('creating-table');
+      step('loading-data-ready');
+      step('loading-data');
+      state = { ...state, progress: state.progress + (await loadResource(input, resource)) };
+    }
+    step('creating-babbage-model');
+    step('saving-metadata');
+    await saveMetadata(input, descriptor, plan.model, plan.resources, state.progress);
+    step('done');
+  } catch (error) {
+    const cause = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : error;
+    state = { ...state, status: 'fail', error: (cause as Error).message };
+    upsertSearchAttributes({ ConductorLoadStatus: ['fail'] });
+  }
+  return state;
+}
