@@ -8,6 +8,8 @@ import { say } from './log.ts';
 export interface ServiceProcess {
   name: string;
   logFile: string;
+  /** OS process id (benchmarks read its memory high-water mark). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startService(options: StartOptions): Promise<ServiceProces
   return {
     name: options.name,
     logFile: options.logFile,
+    pid: child.pid,
     stop: async () => {
       await stopChild(child, options.stopSignal ?? 'SIGTERM');
       log.end();

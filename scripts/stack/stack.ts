@@ -82,6 +82,10 @@ export interface RunningStack {
   /** The environment Conductor's processes run with (tests use it to reach the same backends). */
   conductorEnv: NodeJS.ProcessEnv;
   logDir: string;
+  /** The running parts by name (postgresql, minio, elasticsearch, temporal, conductor, worker, envoy). */
+  services: Map<string, ServiceProcess>;
+  /** The PostgreSQL binaries the stack runs with (psql, for benchmarks). */
+  postgresBin: string;
   stop(): Promise<void>;
 }
 
@@ -222,7 +226,7 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
     await stop();
     throw error;
   }
-  return { urls, conductorEnv, logDir, stop };
+  return { urls, conductorEnv, logDir, stop, services: new Map(started.map((service) => [service.name, service])), postgresBin: installed.postgresBin };
 }
 
 /** For development only: a P-256 key (work-package tokens) generated once per data folder, never committed. */
