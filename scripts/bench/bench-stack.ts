@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../build.ts';
 import { installStack } from '../stack/install.ts';
-import { cacheDir } from '../stack/paths.ts';
+import { cacheDir, repoRoot } from '../stack/paths.ts';
 import { freeStackPorts, startStack, type RunningStack } from '../stack/stack.ts';
 
 /** Installs, builds and starts a private stack on free ports for one benchmark run. */
@@ -62,4 +62,21 @@ export async function measure(work: () => Promise<void>, options: { requests: nu
     }),
   );
   return { ...summarize(samples), perSecond: samples.length / ((performance.now() - begin) / 1000) };
+}
+
+/** Imports a module of the build (dist/src), so a benchmark runs the same code as the server. */
+export function fromBuild(path: string) {
+  return import(join(repoRoot, 'dist', 'src', path));
+}
+
+/**
+ * An os.datastore permission token for `userid` granting datapackage-upload,
+ * minted with the stack's service key as /user/authorize would: benchmarks
+ * measure uploads and loads, not logins.
+ */
+export async function benchPermissionToken(stack: RunningStack, userid: string): Promise<string> {
+  const { loadSigningKeys } = await fromBuild('adapters/keys/signing-keys.adapter.js');
+  const { JoseTokenCodec } = await fromBuild('adapters/keys/jose-token-codec.js');
+  const keys = await loadSigningKeys({ signingKeyFile: stack.conductorEnv.CONDUCTOR_SIGNING_KEY_FILE, signingKey: undefined });
+  return new JoseTokenCodec(keys).sign('permission', { userid, service: 'os.datastore', permissions: { 'datapackage-upload': true } }, 3600);
 }

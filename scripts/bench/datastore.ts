@@ -5,24 +5,15 @@
  * ratio is what the gateway, gRPC and JSON add).
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { repoRoot } from '../stack/paths.ts';
-import { startBenchStack, summarize } from './bench-stack.ts';
+import { benchPermissionToken, fromBuild, startBenchStack, summarize } from './bench-stack.ts';
 
 const stack = await startBenchStack();
 try {
   const env = stack.conductorEnv;
-  // The built code, so this script (plain Node) and the server run the same signer and token codec.
-  const dist = (path: string) => import(join(repoRoot, 'dist', 'src', path));
-  const { loadSigningKeys } = await dist('adapters/keys/signing-keys.adapter.js');
-  const { JoseTokenCodec } = await dist('adapters/keys/jose-token-codec.js');
-  const { SigV4UploadSigner } = await dist('adapters/minio/sigv4-upload-signer.js');
-  const { DatastoreService, referencePrefixes } = await dist('core/datastore/datastore.service.js');
-
-  const keys = await loadSigningKeys({ signingKeyFile: env.CONDUCTOR_SIGNING_KEY_FILE, signingKey: undefined });
+  const { SigV4UploadSigner } = await fromBuild('adapters/minio/sigv4-upload-signer.js');
+  const { DatastoreService, referencePrefixes } = await fromBuild('core/datastore/datastore.service.js');
   const owner = createHash('md5').update('bench@example.test').digest('hex');
-  // Minted with the service key, as /user/authorize would: the benchmark measures uploads, not logins.
-  const token = await new JoseTokenCodec(keys).sign('permission', { userid: owner, service: 'os.datastore', permissions: { 'datapackage-upload': true } }, 3600);
+  const token = await benchPermissionToken(stack, owner);
   const objectStore = { endpoint: env.S3_ENDPOINT, publicEndpoint: env.S3_PUBLIC_ENDPOINT, accessKey: env.S3_ACCESS_KEY, secretKey: env.S3_SECRET_KEY, bucket: 'conductor-datastore', region: 'us-east-1' };
   const inProcess = new DatastoreService(new SigV4UploadSigner(objectStore), { maxFiles: 1000, maxFileBytes: 5 * 1024 ** 3, urlExpirySeconds: 259200 }, referencePrefixes('localhost', 'conductor-datastore'));
   const permission = { userid: owner, service: 'os.datastore', permissions: { 'datapackage-upload': true } };

@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
-import { repoRoot } from '../stack/paths.ts';
-import { startBenchStack } from './bench-stack.ts';
+import { benchPermissionToken, fromBuild, startBenchStack } from './bench-stack.ts';
 
 const sizes = [100_000, 1_000_000];
 
@@ -66,14 +65,9 @@ function peakMemoryMiB(pid: number | undefined): number {
 const stack = await startBenchStack();
 try {
   const env = stack.conductorEnv;
-  const dist = (path: string) => import(join(repoRoot, 'dist', 'src', path));
-  const { loadSigningKeys } = await dist('adapters/keys/signing-keys.adapter.js');
-  const { JoseTokenCodec } = await dist('adapters/keys/jose-token-codec.js');
-  const { createObjectStoreClient } = await dist('adapters/minio/client.js');
-  const codec = new JoseTokenCodec(await loadSigningKeys({ signingKeyFile: env.CONDUCTOR_SIGNING_KEY_FILE, signingKey: undefined }));
+  const { createObjectStoreClient } = await fromBuild('adapters/minio/client.js');
   const owner = createHash('md5').update('bench-load@example.test').digest('hex');
-  // Minted with the service key, as /user/authorize would: the benchmark measures loading, not logins.
-  const token = await codec.sign('permission', { userid: owner, service: 'os.datastore', permissions: { 'datapackage-upload': true } }, 3600);
+  const token = await benchPermissionToken(stack, owner);
   const bucket = 'conductor-datastore';
   const s3 = createObjectStoreClient({ endpoint: env.S3_ENDPOINT, publicEndpoint: env.S3_PUBLIC_ENDPOINT, accessKey: env.S3_ACCESS_KEY, secretKey: env.S3_SECRET_KEY, bucket, region: 'us-east-1' });
   const work = join(stack.dataDir, 'bench-load');

@@ -5,9 +5,7 @@
  * the same adapter in the same run. The ratio is the gateway and service
  * overhead.
  */
-import { join } from 'node:path';
-import { repoRoot } from '../stack/paths.ts';
-import { measure, startBenchStack } from './bench-stack.ts';
+import { fromBuild, measure, startBenchStack } from './bench-stack.ts';
 
 const documents = 10_000;
 const requests = 400;
@@ -15,10 +13,9 @@ const concurrency = 4;
 
 const stack = await startBenchStack();
 try {
-  const dist = (path: string) => import(join(repoRoot, 'dist', 'src', path));
-  const { createSearchClient } = await dist('adapters/elasticsearch/client.js');
-  const { packageIndexAlias } = await dist('adapters/elasticsearch/package-index.js');
-  const { ElasticsearchPackageSearch } = await dist('adapters/elasticsearch/package-search.adapter.js');
+  const { createSearchClient } = await fromBuild('adapters/elasticsearch/client.js');
+  const { packageIndexAlias } = await fromBuild('adapters/elasticsearch/package-index.js');
+  const { ElasticsearchPackageSearch } = await fromBuild('adapters/elasticsearch/package-search.adapter.js');
   const client = createSearchClient({ url: stack.urls.elasticsearch });
   const alias = packageIndexAlias('conductor');
 

@@ -5,12 +5,10 @@
  */
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import sodium from 'libsodium-wrappers';
-import { repoRoot } from '../stack/paths.ts';
-import { measure, startBenchStack } from './bench-stack.ts';
+import { fromBuild, measure, startBenchStack } from './bench-stack.ts';
 
 const rounds = 1000;
 const concurrency = 4;
@@ -18,9 +16,8 @@ const concurrency = 4;
 const stack = await startBenchStack();
 try {
   const env = stack.conductorEnv;
-  const dist = (path: string) => import(join(repoRoot, 'dist', 'src', path));
-  const { LibsodiumSealer } = await dist('adapters/crypto/libsodium-sealer.js');
-  const { JoseWorkOrderSigner } = await dist('adapters/keys/work-package-keys.adapter.js');
+  const { LibsodiumSealer } = await fromBuild('adapters/crypto/libsodium-sealer.js');
+  const { JoseWorkOrderSigner } = await fromBuild('adapters/keys/work-package-keys.adapter.js');
 
   await sodium.ready;
   const user = { id: 'bench@example.test', name: 'Bench User', email: 'bench@example.test' };

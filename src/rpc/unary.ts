@@ -9,6 +9,13 @@ export interface CallContext {
   /** A request header (gRPC metadata; Envoy forwards HTTP headers as metadata). */
   header(name: string): string | undefined;
   /**
+   * The HTTP request path as the client sent it, when the call came through
+   * the gateway (envoy/gateway.lua always sets it); undefined for gRPC clients.
+   * Handlers use it to read free-form query parameters and to know when to
+   * answer with an HttpBody.
+   */
+  originalPath: string | undefined;
+  /**
    * Response headers, and a success status other than 200 (the contract's
    * 201) that the gateway applies; sent once, before the response.
    */
@@ -29,6 +36,7 @@ export function unary<Request, Response>(
     const context: CallContext = {
       requestId,
       header: (name) => firstValue(call.metadata, name),
+      originalPath: firstValue(call.metadata, 'x-conductor-original-path'),
       respondWith: ({ status, headers }) => {
         const metadata = new Metadata();
         if (status) metadata.set('x-http-status', String(status));

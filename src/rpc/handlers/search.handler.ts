@@ -20,13 +20,12 @@ const maxParameters = 200;
 /**
  * SearchService over gRPC: `GET /search/{kind}`. Over HTTP the filters are
  * arbitrary `<field>=<JSON>` query parameters, which a transcoder cannot map
- * to fields; the gateway passes the original request path along
- * (`x-conductor-original-path`, set in envoy/gateway.lua) and they are read from it.
+ * to fields; they are read from the original request path (`CallContext.originalPath`).
  */
 export function searchHandlers({ logger, tokens, search }: SearchHandlerDeps): SearchServiceServer {
   return serviceHandlers<SearchServiceServer>(SearchServiceService, logger, {
     search: unary(logger, async (request, context) => {
-      const originalPath = context.header('x-conductor-original-path');
+      const { originalPath } = context;
       const filters = [...request.filters];
       if (originalPath !== undefined) {
         const parameters = [...new URLSearchParams(originalPath.split('?')[1] ?? '')];

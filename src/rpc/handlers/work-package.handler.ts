@@ -34,7 +34,7 @@ export function workPackageHandlers({ logger, internalTokens, workPackages }: Wo
       throw error;
     }
   };
-  const viaGateway = (context: CallContext) => context.header('x-conductor-original-path') !== undefined;
+  const viaGateway = (context: CallContext) => context.originalPath !== undefined;
 
   return serviceHandlers<WorkPackageServiceServer>(WorkPackageServiceService, logger, {
     createWorkPackage: unary(logger, async (request, context) => {
