@@ -46,7 +46,8 @@ export default tseslint.config(
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'workflow code must be deterministic: Node built-ins belong in activities' })),
           patterns: [
-            { group: ['**/src/**'], message: 'workflow code imports only workflows/shared and activity types' },
+            { group: ['**/src/**', '!**/src/core/**'], message: 'workflow code imports only workflows/shared, core types and activity types' },
+            { group: ['**/src/core/**'], allowTypeImports: true, message: 'workflow code uses core types only (core code may do I/O-free work, but is not replay-checked)' },
             { group: ['**/activities/**'], allowTypeImports: true, message: 'activities are imported as types only (proxyActivities)' },
           ],
         },

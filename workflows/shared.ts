@@ -2,6 +2,7 @@
  * What both sides of Temporal share: workflow names and their input/output
  * types. Imported by workflow code, so it must stay free of Node APIs.
  */
+import type { CsvDialect } from '../src/core/packages/csv-dialect.js';
 
 /** Workflow type of the stack check an operator (or a test) can run to see the worker reach every backend. */
 export const stackCheckWorkflowName = 'stackCheck';
@@ -56,7 +57,15 @@ export interface LoadInput {
 export interface ResourcePlan {
   index: number;
   name: string;
-  source: DescriptorSource;
+  /** Its files, in order (a resource may be split into several). */
+  sources: DescriptorSource[];
   fields: { name: string; type: string }[];
-  dialect: { delimiter?: string; quoteChar?: string };
+  dialect: CsvDialect;
+}
+
+/** What loading one resource did. */
+export interface ResourceLoadResult {
+  rows: number;
+  /** Rows an earlier, interrupted attempt had committed and this one kept (0 when it started afresh). */
+  resumedAt: number;
 }

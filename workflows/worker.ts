@@ -5,8 +5,12 @@
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createSearchClient } from '../src/adapters/elasticsearch/client.js';
+import { ElasticsearchPackageRegistry } from '../src/adapters/elasticsearch/package-registry.adapter.js';
 import { createObjectStoreClient } from '../src/adapters/minio/client.js';
+import { ObjectStoreAndWebPackageFiles } from '../src/adapters/package-files/package-files.adapter.js';
 import { createOrm } from '../src/adapters/postgres/orm.js';
+import { LoadedDataRepository } from '../src/adapters/postgres/repositories/loaded-data.repository.js';
+import { PostgresTableLoader } from '../src/adapters/postgres/table-loader.adapter.js';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
 import { createActivities } from './activities/index.js';
@@ -27,7 +31,15 @@ async function main(): Promise<void> {
     workflowsPath: new URL('./workflows/index.js', import.meta.url).pathname,
     activities: {
       ...createActivities({ orm, search, objectStore, bucket: config.objectStore.bucket }),
-      ...createLoadActivities({ orm, search, objectStore, bucket: config.objectStore.bucket, indexPrefix: config.search.indexPrefix, maxDescriptorBytes: config.packages.maxDescriptorBytes }),
+      ...createLoadActivities({
+        files: new ObjectStoreAndWebPackageFiles(objectStore, config.objectStore.bucket),
+        tables: new PostgresTableLoader(orm, config.packages.checkpointRows),
+        registry: new ElasticsearchPackageRegistry(search, config.search.indexPrefix),
+        loaded: new LoadedDataRepository(orm),
+        policy: { datastoreBase: `${config.objectStore.publicEndpoint}/${config.objectStore.bucket}`, allowedHosts: config.packages.allowedHosts },
+        maxDescriptorBytes: config.packages.maxDescriptorBytes,
+        maxResourceBytes: config.packages.maxResourceBytes,
+      }),
     },
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');

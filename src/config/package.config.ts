@@ -6,7 +6,15 @@ export const packageConfigSchema = z
   .object({
     PACKAGE_ALLOWED_HOSTS: list.default([]),
     PACKAGE_MAX_DESCRIPTOR_BYTES: count.min(1).default(1024 * 1024),
+    PACKAGE_MAX_RESOURCE_BYTES: count.min(1).default(20 * 1024 ** 3),
+    /** Rows per transaction of a load; a load resumed after a crash goes on from the last one. */
+    PACKAGE_LOAD_CHECKPOINT_ROWS: count.min(1).default(100_000),
   })
-  .transform((env) => ({ allowedHosts: env.PACKAGE_ALLOWED_HOSTS, maxDescriptorBytes: env.PACKAGE_MAX_DESCRIPTOR_BYTES }));
+  .transform((env) => ({
+    allowedHosts: env.PACKAGE_ALLOWED_HOSTS,
+    maxDescriptorBytes: env.PACKAGE_MAX_DESCRIPTOR_BYTES,
+    maxResourceBytes: env.PACKAGE_MAX_RESOURCE_BYTES,
+    checkpointRows: env.PACKAGE_LOAD_CHECKPOINT_ROWS,
+  }));
 
 export type PackageConfig = z.output<typeof packageConfigSchema>;

@@ -1,10 +1,11 @@
 /** publish / delete / update_params / stats through Envoy, on registry documents and tables the test creates itself. */
 import { createHash, randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSearchClient } from '../../src/adapters/elasticsearch/client.ts';
 import { packageIndexAlias } from '../../src/adapters/elasticsearch/package-index.ts';
-import { columnsFor, loadCsvIntoTable } from '../../src/adapters/postgres/csv-table.loader.ts';
+import { PostgresTableLoader } from '../../src/adapters/postgres/table-loader.adapter.ts';
+import { columnsFor } from '../../src/core/packages/column-names.ts';
+import { defaultCsvDialect } from '../../src/core/packages/csv-dialect.ts';
 import { createOrm, type Orm } from '../../src/adapters/postgres/orm.ts';
 import { tableNameFor } from '../../src/core/packages/table-names.ts';
 import { logIn, uniqueUser } from '../support/login.ts';
@@ -68,14 +69,21 @@ describe('package administration', () => {
     const id = `${owner}:to-delete-${randomBytes(3).toString('hex')}`;
     await indexPackage(id);
     const table = tableNameFor(id, 0);
-    await loadCsvIntoTable(orm, { table, columns: columnsFor([{ name: 'a', type: 'integer' }]) }, Readable.from(['a\n1\n2\n']));
+    const columns = columnsFor([{ name: 'a', type: 'integer' }]);
+    await new PostgresTableLoader(orm).load({ table, columns, dialect: defaultCsvDialect, loadId: 'first' }, ['a\n1\n2\n'], () => undefined);
+    // An interrupted re-load leaves rows aside and a checkpoint: delete removes those too.
+    await expect(new PostgresTableLoader(orm, 1).load({ table, columns, dialect: defaultCsvDialect, loadId: 'second' }, (async function* () {
+      yield 'a\n1\n2\n';
+      throw new Error('worker lost');
+    })(), () => undefined)).rejects.toThrow(/worker lost/);
     await orm.em.getConnection().execute("insert into datasets (id, owner, title, description, stage, published, files) values (?, ?, 't', null, 'download', false, '[]')", [id, owner]);
     expect((await gateway(`/package/delete?id=${encodeURIComponent(id)}`, { method: 'POST', headers: { authorization: `Bearer ${otherToken}` } })).status).toBe(403);
     expect(await registryDocument(id)).toBeDefined();
     expect((await gateway(`/package/delete?id=${encodeURIComponent(id)}`, { method: 'POST', headers: auth() })).json).toEqual({ success: true });
     expect(await registryDocument(id)).toBeUndefined();
-    const tables = await orm.em.getConnection().execute('select table_name from information_schema.tables where table_name = ?', [table]);
+    const tables = await orm.em.getConnection().execute('select table_name from information_schema.tables where table_name in (?, ?)', [table, `${table}__loading`]);
     expect(tables).toEqual([]);
+    expect(await orm.em.getConnection().execute('select table_name from package_load_checkpoints where table_name = ?', [table])).toEqual([]);
     expect(await orm.em.getConnection().execute('select id from datasets where id = ?', [id])).toEqual([]);
     expect((await gateway(`/package/delete?id=${encodeURIComponent(id)}`, { method: 'POST', headers: auth() })).status).toBe(404);
   });

@@ -7,10 +7,12 @@ const { fetchDescriptor, planLoad, saveMetadata } = proxyActivities<LoadActiviti
   retry: { maximumAttempts: 3, initialInterval: '2 seconds', nonRetryableErrorTypes: ['InvalidPackage'] },
 });
 
-// Loading a large resource takes long; the heartbeat (rows so far) shows it is alive.
+// Loading a large resource takes long. The activity heartbeats every few
+// seconds (with the rows committed so far): a worker that dies is noticed
+// within the heartbeat timeout, and the retry resumes after those rows.
 const { loadResource } = proxyActivities<LoadActivities>({
   startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '20 seconds',
   retry: { maximumAttempts: 3, initialInterval: '5 seconds', nonRetryableErrorTypes: ['InvalidPackage'] },
 });
 
@@ -43,7 +45,8 @@ export async function loadPackage(input: LoadInput): Promise<LoadStatus> {
       step('creating-table');
       step('loading-data-ready');
       step('loading-data');
-      state = { ...state, progress: state.progress + (await loadResource(input, resource)) };
+      const loaded = await loadResource(input, resource);
+      state = { ...state, progress: state.progress + loaded.rows };
     }
     step('creating-babbage-model');
     step('saving-metadata');

@@ -21,6 +21,10 @@ export class ElasticsearchPackageRegistry implements PackageRegistry {
     });
   }
 
+  async save(document: RegistryDocument): Promise<void> {
+    await this.call(() => this.client.index({ index: this.index, id: document.id, document, refresh: 'wait_for' }));
+  }
+
   async updatePackage(id: string, fields: Record<string, unknown>): Promise<void> {
     await this.call(() => this.client.update({ index: this.index, id, doc: { package: fields }, refresh: 'wait_for' }));
   }

@@ -1,4 +1,5 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { loadPackageWorkflowName, loadStatusQueryName, type LoadInput, type LoadStatus } from '../../../workflows/shared.js';
 import type { TemporalConfig } from '../../config/temporal.config.js';
 import type { LoadRunner } from '../../ports/load-runner.js';
@@ -35,6 +36,21 @@ export class TemporalLoadRunner implements LoadRunner {
     const workflowUrl = this.config.uiUrl ? `${this.config.uiUrl}/namespaces/${this.config.namespace}/workflows/${encodeURIComponent(loadId)}/${description.runId}` : undefined;
     // A run not yet picked up by a worker has no state to query: it is queued.
     const status = description.historyLength > 2 ? await handle.query<LoadStatus>(loadStatusQueryName) : { status: 'queued' as const, progress: 0 };
-    return { ...status, datasetId, workflowUrl };
+    return { ...status, progress: status.progress + rowsInFlight(description), datasetId, workflowUrl };
   }
+}
+
+/**
+ * Rows committed by the resource being loaded now, from its last heartbeat:
+ * the workflow itself only learns a resource's rows when it is done.
+ */
+function rowsInFlight(description: WorkflowExecutionDescription): number {
+  let rows = 0;
+  for (const activity of description.raw.pendingActivities ?? []) {
+    const [payload] = activity.heartbeatDetails?.payloads ?? [];
+    if (activity.activityType?.name !== 'loadResource' || !payload) continue;
+    const details = defaultPayloadConverter.fromPayload<{ rows?: unknown }>(payload);
+    if (typeof details?.rows === 'number') rows += details.rows;
+  }
+  return rows;
 }

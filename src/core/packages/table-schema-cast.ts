@@ -17,6 +17,7 @@ const numberPattern = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 const datetimePattern = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const timePattern = /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+const yearPattern = /^\d{4}$/;
 const trueValues = new Set(['true', 'True', 'TRUE', '1', 'yes', 'Yes']);
 const falseValues = new Set(['false', 'False', 'FALSE', '0', 'no', 'No']);
 
@@ -27,33 +28,31 @@ const falseValues = new Set(['false', 'False', 'FALSE', '0', 'no', 'No']);
  */
 export function castCell(type: string, text: string, where: { row: number; column: string }): string | null {
   if (text === '') return null;
+  if (type === 'string' || columnTypeOf[type] === undefined) return text;
+  const value = text.trim();
   const fail = (expected: string) => new CoreError('invalid-argument', `row ${where.row}, column ${JSON.stringify(where.column)}: ${JSON.stringify(text.slice(0, 50))} is not ${expected}`);
   switch (type) {
     case 'integer':
-      if (!integerPattern.test(text.trim())) throw fail('an integer');
-      return text.trim();
-    case 'number': {
-      const trimmed = text.trim();
-      if (!numberPattern.test(trimmed)) throw fail('a number');
-      return trimmed;
-    }
+      if (!integerPattern.test(value)) throw fail('an integer');
+      return value;
+    case 'number':
+      if (!numberPattern.test(value)) throw fail('a number');
+      return value;
     case 'boolean':
-      if (trueValues.has(text.trim())) return 'true';
-      if (falseValues.has(text.trim())) return 'false';
+      if (trueValues.has(value)) return 'true';
+      if (falseValues.has(value)) return 'false';
       throw fail('a boolean');
     case 'date':
-      if (!datePattern.test(text.trim()) || Number.isNaN(Date.parse(text.trim()))) throw fail('a date (YYYY-MM-DD)');
-      return text.trim();
+      if (!datePattern.test(value) || Number.isNaN(Date.parse(value))) throw fail('a date (YYYY-MM-DD)');
+      return value;
     case 'datetime':
-      if (!datetimePattern.test(text.trim()) || Number.isNaN(Date.parse(text.trim()))) throw fail('a date-time (ISO 8601)');
-      return text.trim();
+      if (!datetimePattern.test(value) || Number.isNaN(Date.parse(value))) throw fail('a date-time (ISO 8601)');
+      return value;
     case 'time':
-      if (!timePattern.test(text.trim())) throw fail('a time (HH:MM:SS)');
-      return text.trim();
-    case 'year':
-      if (!/^\d{4}$/.test(text.trim())) throw fail('a year');
-      return text.trim();
+      if (!timePattern.test(value)) throw fail('a time (HH:MM:SS)');
+      return value;
     default:
-      return text;
+      if (!yearPattern.test(value)) throw fail('a year');
+      return value;
   }
 }

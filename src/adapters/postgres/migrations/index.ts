@@ -1,10 +1,12 @@
 import { Migration20261123000000Permissions } from './Migration20261123000000Permissions.js';
 import { Migration20261123010000Users } from './Migration20261123010000Users.js';
 import { Migration20261123020000WorkPackages } from './Migration20261123020000WorkPackages.js';
+import { Migration20261123030000LoadCheckpoints } from './Migration20261123030000LoadCheckpoints.js';
 
 /** Every migration, in order. Listed explicitly so they run from compiled code without file globbing. */
 export const migrations = [
   { name: 'Migration20261123000000Permissions', class: Migration20261123000000Permissions },
   { name: 'Migration20261123010000Users', class: Migration20261123010000Users },
   { name: 'Migration20261123020000WorkPackages', class: Migration20261123020000WorkPackages },
+  { name: 'Migration20261123030000LoadCheckpoints', class: Migration20261123030000LoadCheckpoints },
 ];

@@ -1,11 +1,16 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { tablePrefixFor } from '../../../core/packages/table-names.js';
 import type { LoadedData } from '../../../ports/package-registry.js';
+import type { DatasetRecord } from '../../../ports/work-package-store.js';
 import { DatasetEntity } from '../entities/dataset.entity.js';
 
 /** A dataset's loaded tables and its dataset row (seen by the work-package service). */
 export class LoadedDataRepository implements LoadedData {
   constructor(private readonly orm: MikroORM) {}
+
+  async saveDataset(dataset: DatasetRecord): Promise<void> {
+    await this.orm.em.fork().upsert(DatasetEntity, dataset);
+  }
 
   async setPublished(datasetId: string, published: boolean): Promise<void> {
     await this.orm.em.fork().nativeUpdate(DatasetEntity, { id: datasetId }, { published });
@@ -21,6 +26,7 @@ export class LoadedDataRepository implements LoadedData {
         [`${prefix}\\_%`],
       );
       for (const { name } of tables) if (/^fdp_[0-9a-f]{24}_[0-9a-z_]+$/.test(name)) await connection.execute(`drop table if exists "${name}"`);
+      await connection.execute("delete from package_load_checkpoints where table_name like ? escape '\\'", [`${prefix}\\_%`]);
       await em.nativeDelete(DatasetEntity, { id: datasetId });
     });
   }

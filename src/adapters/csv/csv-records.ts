@@ -1,0 +1,74 @@
+import Papa from 'papaparse';
+import { CoreError } from '../../core/errors.js';
+import type { CsvDialect } from '../../core/packages/csv-dialect.js';
+
+/** A record longer than this is refused: an unclosed quote would otherwise read the whole file into memory. */
+export const defaultMaxRecordChars = 8 * 1024 * 1024;
+
+/** The line ending of a text: the first `\r\n`, `\n` or `\r` in it, or undefined when none has arrived yet. */
+function lineEndingOf(text: string): '\r\n' | '\n' | '\r' | undefined {
+  const at = text.search(/[\r\n]/);
+  if (at === -1 || (text[at] === '\r' && at === text.length - 1)) return undefined;
+  if (text[at] === '\n') return '\n';
+  return text[at + 1] === '\n' ? '\r\n' : '\r';
+}
+
+/**
+ * The records of a CSV, in batches as its bytes arrive: decoded per the
+ * dialect's encoding (a BOM is dropped; bytes that are not of that encoding
+ * fail), parsed by Papa Parse's core parser. Only the unfinished last record
+ * of a chunk is kept between chunks, so memory does not grow with the file.
+ * Empty lines are skipped.
+ */
+export async function* csvRecordBatches(
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  dialect: CsvDialect,
+  maxRecordChars = defaultMaxRecordChars,
+): AsyncGenerator<string[][]> {
+  const decoder = new TextDecoder(dialect.encoding, { fatal: true });
+  let parser: Papa.Parser | undefined;
+  let pending = '';
+  let recordsBefore = 0;
+
+  const parse = (final: boolean): string[][] => {
+    if (!parser) {
+      const newline = lineEndingOf(pending) ?? '\n';
+      parser = new Papa.Parser({ delimiter: dialect.delimiter, quoteChar: dialect.quoteChar, escapeChar: dialect.escapeChar, newline });
+    }
+    const result = parser.parse(pending, 0, !final) as Papa.ParseResult<string[]>;
+    const [error] = result.errors;
+    if (error) throw new CoreError('invalid-argument', `Malformed CSV at record ${recordsBefore + (error.row ?? 0) + 1}: ${error.message}`);
+    pending = final ? '' : pending.slice(result.meta.cursor);
+    const records = result.data;
+    recordsBefore += records.length;
+    const kept = records.filter((record) => !(record.length === 1 && record[0] === ''));
+    return dialect.skipInitialSpace ? kept.map((record) => record.map((value) => value.trimStart())) : kept;
+  };
+
+  let bytesBefore = 0;
+  const decode = (chunk: Uint8Array | string, final: boolean): string => {
+    if (typeof chunk === 'string') return chunk;
+    try {
+      return decoder.decode(chunk, { stream: !final });
+    } catch {
+      throw new CoreError('invalid-argument', `The CSV is not valid ${dialect.encoding}: a bad byte sequence in bytes ${bytesBefore}–${bytesBefore + chunk.byteLength} (after record ${recordsBefore})`);
+    } finally {
+      bytesBefore += chunk.byteLength;
+    }
+  };
+
+  for await (const chunk of source) {
+    pending += decode(chunk, false);
+    // TextDecoder drops a BOM from bytes; text handed in as strings may still start with one.
+    if (recordsBefore === 0 && !parser && pending.charCodeAt(0) === 0xfeff) pending = pending.slice(1);
+    // The parser needs the line ending, so it starts once the first line is complete.
+    if (parser || lineEndingOf(pending)) {
+      const records = parse(false);
+      if (records.length > 0) yield records;
+    }
+    if (pending.length > maxRecordChars) throw new CoreError('invalid-argument', `A CSV record near record ${recordsBefore + 1} is longer than ${maxRecordChars} characters (an unclosed quote?)`);
+  }
+  pending += decode(new Uint8Array(), true);
+  const records = parse(true);
+  if (records.length > 0) yield records;
+}

@@ -1,0 +1,167 @@
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { CoreError } from '../../core/errors.js';
+import { castCell, columnTypeOf } from '../../core/packages/table-schema-cast.js';
+import type { TableLoader, TableLoadResult, TableLoadTarget } from '../../ports/table-loader.js';
+import { csvRecordBatches } from '../csv/csv-records.js';
+
+const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
+const needsEscape = /[\\\t\n\r]/;
+
+/** COPY's text format: backslash, tab, newline and carriage return escaped; null as \N. */
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  if (!needsEscape.test(value)) return value;
+  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/**
+ * Streams CSV into PostgreSQL with COPY, in constant memory, casting every
+ * cell per its Table Schema type.
+ *
+ * Rows go into `<table>__loading`, committed every `checkpointRows` rows
+ * together with a checkpoint row (`package_load_checkpoints`) in the same
+ * transaction. A retry of the same load (same `loadId`) after a crash skips
+ * the committed rows and goes on, so each row lands exactly once. When all
+ * rows are in, the old table is dropped and the new one renamed in one
+ * transaction: readers see the old rows or the new ones, never a part.
+ */
+export class PostgresTableLoader implements TableLoader {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly checkpointRows = 100_000,
+  ) {}
+
+  async load(target: TableLoadTarget, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult> {
+    if (!identifier.test(target.table) || target.table.length > 50) throw new Error(`unsafe table name ${JSON.stringify(target.table)}`);
+    for (const { column } of target.columns) if (!identifier.test(column)) throw new Error(`unsafe column name ${JSON.stringify(column)}`);
+    const aside = `${target.table}__loading`;
+    const pool = await this.orm.em.getConnection().getNativeClient();
+    const client = await pool.connect();
+    try {
+      const resumedAt = await this.prepare(client, target, aside);
+      const rows = await this.copyRows(client, target, aside, source, resumedAt, onProgress);
+      await client.query('begin');
+      await client.query(`drop table if exists "${target.table}"`);
+      await client.query(`alter table "${aside}" rename to "${target.table}"`);
+      await client.query('delete from package_load_checkpoints where table_name = $1', [target.table]);
+      await client.query('commit');
+      return { rows, resumedAt };
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      // Bad input will not load on a retry either: nothing of it is kept. Other
+      // failures (a lost connection, a crash) keep the committed rows to resume from.
+      if (error instanceof CoreError) await this.discard(client, target.table, aside).catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The rows an earlier attempt of this load committed, or 0 after setting up a fresh aside table. */
+  private async prepare(client: PoolClient, target: TableLoadTarget, aside: string): Promise<number> {
+    const found = await client.query<{ load_id: string; rows_committed: string; aside: string | null }>(
+      'select load_id, rows_committed, to_regclass($2) as aside from package_load_checkpoints where table_name = $1',
+      [target.table, `"${aside}"`],
+    );
+    const checkpoint = found.rows[0];
+    if (checkpoint && checkpoint.load_id === target.loadId && checkpoint.aside) return Number(checkpoint.rows_committed);
+    await client.query('begin');
+    await client.query(`drop table if exists "${aside}"`);
+    await client.query(`create table "${aside}" (${target.columns.map((c) => `"${c.column}" ${columnTypeOf[c.type] ?? 'text'}`).join(', ')})`);
+    await client.query(
+      `insert into package_load_checkpoints (table_name, load_id, rows_committed) values ($1, $2, 0)
+       on conflict (table_name) do update set load_id = excluded.load_id, rows_committed = 0, updated_at = now()`,
+      [target.table, target.loadId],
+    );
+    await client.query('commit');
+    return 0;
+  }
+
+  private async copyRows(
+    client: PoolClient,
+    target: TableLoadTarget,
+    aside: string,
+    source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+    resumedAt: number,
+    onProgress: (rowsCommitted: number) => void,
+  ): Promise<number> {
+    const { columns, dialect } = target;
+    const copySql = `copy "${aside}" (${columns.map((c) => `"${c.column}"`).join(', ')}) from stdin`;
+    let copy: ReturnType<typeof copyFrom> | undefined;
+    // A COPY error can arrive between writes; it is kept and thrown at the next write or commit.
+    let copyError: Error | undefined;
+    let rows = 0;
+    let committed = resumedAt;
+    let expectHeader = dialect.header;
+
+    const commit = async () => {
+      if (!copy) return;
+      copy.end();
+      await finished(copy);
+      copy = undefined;
+      await client.query('update package_load_checkpoints set rows_committed = $2, updated_at = now() where table_name = $1 and load_id = $3', [target.table, rows, target.loadId]);
+      await client.query('commit');
+      committed = rows;
+      onProgress(committed);
+    };
+
+    try {
+      for await (const records of csvRecordBatches(source, dialect)) {
+        let text = '';
+        for (const record of records) {
+          if (expectHeader) {
+            expectHeader = false;
+            checkHeader(record, columns.map((c) => c.field));
+            continue;
+          }
+          rows += 1;
+          // Rows up to the checkpoint were committed by an earlier attempt.
+          if (rows <= resumedAt) continue;
+          if (record.length !== columns.length) throw new CoreError('invalid-argument', `row ${rows} has ${record.length} values, but the schema has ${columns.length} fields`);
+          let line = '';
+          for (let i = 0; i < columns.length; i++) {
+            const column = columns[i] as (typeof columns)[number];
+            line += `${i === 0 ? '' : '\t'}${copyText(castCell(column.type, record[i] as string, { row: rows, column: column.field }))}`;
+          }
+          text += `${line}\n`;
+        }
+        if (copyError) throw copyError;
+        if (text) {
+          if (!copy) {
+            await client.query('begin');
+            copy = client.query(copyFrom(copySql));
+            copy.on('error', (error: Error) => (copyError ??= error));
+          }
+          if (!copy.write(text)) await once(copy, 'drain');
+        }
+        if (rows - committed >= this.checkpointRows) await commit();
+      }
+    } catch (error) {
+      // An open COPY must be ended before the connection can roll back: destroying it sends CopyFail.
+      if (copy) {
+        const aborted = once(copy, 'close').catch(() => undefined);
+        copy.destroy(error as Error);
+        await aborted;
+      }
+      throw error;
+    }
+    if (expectHeader) throw new CoreError('invalid-argument', 'The CSV is empty: it has no header row');
+    await commit();
+    return rows;
+  }
+
+  private async discard(client: PoolClient, table: string, aside: string): Promise<void> {
+    await client.query(`drop table if exists "${aside}"`);
+    await client.query('delete from package_load_checkpoints where table_name = $1', [table]);
+  }
+}
+
+function checkHeader(record: string[], expected: string[]): void {
+  if (record.length !== expected.length || record.some((name, i) => name.trim() !== expected[i])) {
+    throw new CoreError('invalid-argument', `The CSV header ${JSON.stringify(record.slice(0, 20))} does not match the schema's fields ${JSON.stringify(expected.slice(0, 20))}`);
+  }
+}
