@@ -3,6 +3,7 @@
  * types. Imported by workflow code, so it must stay free of Node APIs.
  */
 import type { CsvDialect } from '../src/core/packages/csv-dialect.js';
+import type { FieldRules } from '../src/core/packages/table-schema-cast.js';
 
 /** Workflow type of the stack check an operator (or a test) can run to see the worker reach every backend. */
 export const stackCheckWorkflowName = 'stackCheck';
@@ -59,7 +60,9 @@ export interface ResourcePlan {
   name: string;
   /** Its files, in order (a resource may be split into several). */
   sources: DescriptorSource[];
-  fields: { name: string; type: string }[];
+  fields: FieldRules[];
+  /** The schema's `missingValues`, when it lists its own. */
+  missingValues?: string[];
   dialect: CsvDialect;
 }
 

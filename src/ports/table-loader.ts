@@ -5,6 +5,8 @@ import type { CsvDialect } from '../core/packages/csv-dialect.js';
 export interface TableLoadTarget {
   table: string;
   columns: LoadColumn[];
+  /** The schema's `missingValues`, when it lists its own. */
+  missingValues?: string[];
   dialect: CsvDialect;
   /**
    * Identifies one load of the table across retries (the workflow run): a

@@ -6,8 +6,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSearchClient } from '../../src/adapters/elasticsearch/client.ts';
 import { packageIndexAlias } from '../../src/adapters/elasticsearch/package-index.ts';
@@ -15,61 +13,15 @@ import { tableNameFor } from '../../src/core/packages/table-names.ts';
 import { loadStatuses } from '../../workflows/shared.ts';
 import { logIn, uniqueUser } from '../support/login.ts';
 import { testStack } from '../setup/test-stack.ts';
+import { countRows, follow, sql, uploadPackage } from '../support/packages.ts';
 import { gateway } from './http.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
-const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('base64');
-
-interface Signed {
-  upload_url: string;
-  upload_query: Record<string, string[]>;
-}
-
-/** Uploads files through the Datastore service; answers the descriptor's URL. */
-async function uploadPackage(userToken: string, owner: string, name: string, files: Record<string, Buffer>): Promise<string> {
-  const { token } = (await gateway('/user/authorize?service=os.datastore', { headers: { authorization: `Bearer ${userToken}` } })).json as { token: string };
-  const filedata = Object.fromEntries(Object.entries(files).map(([path, bytes]) => [path, { length: bytes.length, md5: md5(bytes) }]));
-  const reply = await gateway('/datastore/authorize', { method: 'POST', body: JSON.stringify({ metadata: { owner, name }, filedata }), headers: { authorization: `Bearer ${token}` } });
-  const signed = (reply.json as { filedata: Record<string, Signed> }).filedata;
-  for (const [path, bytes] of Object.entries(files)) {
-    const file = signed[path] as Signed;
-    const url = new URL(file.upload_url);
-    for (const [key, values] of Object.entries(file.upload_query)) for (const value of values) url.searchParams.append(key, value);
-    const put = await fetch(url, { method: 'PUT', body: bytes, headers: { 'content-md5': md5(bytes) } });
-    expect(put.status, path).toBe(200);
-  }
-  return (signed['datapackage.json'] as Signed).upload_url;
-}
-
-/** Polls /package/status until the load ends; answers the statuses seen and the last answer. */
-async function follow(url: string): Promise<{ seen: string[]; last: Record<string, unknown> }> {
-  const seen: string[] = [];
-  for (let i = 0; i < 300; i++) {
-    const reply = await gateway(`/package/status?datapackage=${encodeURIComponent(url)}`);
-    const body = reply.json as Record<string, unknown>;
-    if (seen.at(-1) !== body.status) seen.push(String(body.status));
-    if (body.status === 'done' || body.status === 'fail') return { seen, last: body };
-    await sleep(100);
-  }
-  throw new Error(`the load did not end: ${seen.join(' → ')}`);
-}
-
-async function count(table: string): Promise<number> {
-  const client = new pg.Client({ connectionString: testStack().databaseUrl });
-  await client.connect();
-  try {
-    const result = await client.query(`select count(*)::int as n from "${table}"`);
-    return result.rows[0].n as number;
-  } finally {
-    await client.end();
-  }
-}
-
 describe('loading a Fiscal Data Package', () => {
   let userToken: string;
   let owner: string;
-  const descriptor = readFileSync(join(fixtures, 'fdp', 'al-treasury-spending.json'));
-  const csv = readFileSync(join(fixtures, 'fdp-data', 'al-treasury-spending.csv'));
+  const descriptor = readFileSync(join(fixtures, 'fdp', 'al-treasury-spending', 'datapackage.json'));
+  const csv = readFileSync(join(fixtures, 'fdp', 'al-treasury-spending', 'data', 'treasury.csv'));
   beforeAll(async () => {
     const user = uniqueUser();
     userToken = await logIn('google', user);
@@ -89,7 +41,7 @@ describe('loading a Fiscal Data Package', () => {
     const order = seen.map((status) => (loadStatuses as readonly string[]).indexOf(status));
     expect(order.every((position, i) => position >= 0 && (i === 0 || position > (order[i - 1] ?? -1)))).toBe(true);
     const datasetId = String(last.dataset_id);
-    expect(await count(tableNameFor(datasetId, 0))).toBe(40);
+    expect(await countRows(tableNameFor(datasetId, 0))).toBe(40);
 
     const es = createSearchClient({ url: testStack().elasticsearchUrl });
     const document = await es.get<Record<string, unknown>>({ index: packageIndexAlias('conductor'), id: datasetId });
@@ -110,7 +62,7 @@ describe('loading a Fiscal Data Package', () => {
     await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } });
     const again = await follow(url);
     expect(again.last).toMatchObject({ status: 'done', progress: 40 });
-    expect(await count(tableNameFor(datasetId, 0))).toBe(40);
+    expect(await countRows(tableNameFor(datasetId, 0))).toBe(40);
   });
 
   it('fails with a clear error for a bad value, leaving nothing half-loaded', async () => {
@@ -131,6 +83,51 @@ describe('loading a Fiscal Data Package', () => {
     await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } });
     const { last } = await follow(url);
     expect(last).toMatchObject({ status: 'fail', error: expect.stringMatching(/model\.measures\.amount\.source "No such column" is not a field/) });
+  });
+
+  it('fails a re-load with a clear error, leaving the loaded data untouched: bad value, missing resource, internal address', async () => {
+    const name = `al-keep-${randomBytes(2).toString('hex')}`;
+    const url = await uploadPackage(userToken, owner, name, { 'datapackage.json': descriptor, 'data/treasury.csv': csv });
+    await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } });
+    const first = await follow(url);
+    expect(first.last).toMatchObject({ status: 'done', progress: 40 });
+    const datasetId = String(first.last.dataset_id);
+    const reload = async (files: Record<string, Buffer>) => {
+      expect(await uploadPackage(userToken, owner, name, files)).toBe(url);
+      await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } });
+      return (await follow(url)).last;
+    };
+    const withPath = (path: string) => {
+      const changed = JSON.parse(descriptor.toString());
+      changed.resources[0].path = path;
+      return Buffer.from(JSON.stringify(changed));
+    };
+    const lines = csv.toString().split('\n');
+    lines[7] = lines[7]?.replace(/,(\d+),2014-/, ',7.5,2014-') ?? '';
+    expect(await reload({ 'datapackage.json': descriptor, 'data/treasury.csv': Buffer.from(lines.join('\n')) })).toMatchObject({
+      status: 'fail',
+      error: expect.stringMatching(/row 7, column "Value": "7.5" is not an integer/),
+    });
+    expect(await reload({ 'datapackage.json': withPath('data/missing.csv') })).toMatchObject({ status: 'fail', error: expect.stringMatching(/data\/missing\.csv is not in the datastore/) });
+    // localhost is an allowed host in the test stack, but it resolves to loopback: refused when connecting (the gateway listens there).
+    expect(await reload({ 'datapackage.json': withPath(`http://localhost:${new URL(testStack().gateway).port}/treasury.csv`) })).toMatchObject({
+      status: 'fail',
+      error: expect.stringMatching(/localhost resolves to (127\.0\.0\.1|::1), an internal address/),
+    });
+    expect(await reload({ 'datapackage.json': withPath('http://elsewhere.example/treasury.csv') })).toMatchObject({ status: 'fail', error: expect.stringMatching(/host not allowed: elsewhere\.example/) });
+    expect(await countRows(tableNameFor(datasetId, 0))).toBe(40);
+    expect(await sql("select table_name from information_schema.tables where table_name like '%\\_\\_loading'")).toEqual([]);
+    const es = createSearchClient({ url: testStack().elasticsearchUrl });
+    const document = await es.get<{ package: { count_of_rows: number } }>({ index: packageIndexAlias('conductor'), id: datasetId });
+    await es.close();
+    expect(document._source?.package.count_of_rows).toBe(40);
+  });
+
+  it('fails a descriptor from an allowed host that resolves to an internal address', async () => {
+    // The gateway itself listens there: a live internal service, still out of reach.
+    const url = `http://localhost:${new URL(testStack().gateway).port}/some/datapackage.json`;
+    expect((await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } })).status).toBe(200);
+    expect((await follow(url)).last).toMatchObject({ status: 'fail', error: expect.stringMatching(/localhost resolves to .*, an internal address/) });
   });
 
   it('refuses bad uploads: no URL or a private address (400), no token (401), another user’s folder (403); unknown status (404)', async () => {

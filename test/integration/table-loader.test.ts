@@ -10,9 +10,9 @@ import { csvDialectOf, defaultCsvDialect } from '../../src/core/packages/csv-dia
 import { createTestDatabase } from '../setup/databases.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
-const descriptor = JSON.parse(readFileSync(join(fixtures, 'fdp', 'al-treasury-spending.json'), 'utf8'));
+const descriptor = JSON.parse(readFileSync(join(fixtures, 'fdp', 'al-treasury-spending', 'datapackage.json'), 'utf8'));
 const fields = descriptor.resources[0].schema.fields as { name: string; type: string }[];
-const treasuryFile = join(fixtures, 'fdp-data', 'al-treasury-spending.csv');
+const treasuryFile = join(fixtures, 'fdp', 'al-treasury-spending', 'data', 'treasury.csv');
 const treasury = () => createReadStream(treasuryFile);
 const target = (table: string, columns = columnsFor(fields), dialect = defaultCsvDialect, loadId = 'load-1') => ({ table, columns, dialect, loadId });
 const ignore = () => undefined;

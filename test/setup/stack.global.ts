@@ -53,6 +53,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
         CONDUCTOR_PERMISSION_PROVIDERS: 'os.admin:admins',
         CONDUCTOR_AUTH_EXTENSIONS: 'audit-log',
         CONDUCTOR_ADMINS: createHash('md5').update('admin@example.test').digest('hex'),
+        // Allowed by the host policy, yet resolving to loopback: loads from it must fail at the address check.
+        PACKAGE_ALLOWED_HOSTS: 'localhost',
       },
     },
     installed,

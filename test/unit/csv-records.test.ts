@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { csvRecordBatches } from '../../src/adapters/csv/csv-records.ts';
 import { csvDialectOf, defaultCsvDialect, type CsvDialect } from '../../src/core/packages/csv-dialect.ts';
 
-async function records(source: Iterable<Uint8Array | string>, dialect: CsvDialect = defaultCsvDialect, maxRecordChars?: number): Promise<string[][]> {
+async function records(source: Iterable<Uint8Array | string>, dialect: CsvDialect = defaultCsvDialect, maxRecordChars?: number, expectedFields?: number): Promise<string[][]> {
   const all: string[][] = [];
-  for await (const batch of csvRecordBatches((async function* () { yield* source; })(), dialect, maxRecordChars)) all.push(...batch);
+  for await (const batch of csvRecordBatches((async function* () { yield* source; })(), dialect, maxRecordChars, expectedFields)) all.push(...batch);
   return all;
 }
 
@@ -47,6 +47,14 @@ describe('csvRecordBatches', () => {
     await expect(records([Uint8Array.from([0x61, 0x0a, 0xff, 0xfe, 0x0a])])).rejects.toThrow(/not valid utf-8: a bad byte sequence in bytes 0–5/);
     await expect(records(['a,b\n"open,2\n'])).rejects.toThrow(/Malformed CSV at record 2: .*[Qq]uote/);
     await expect(records(['a\n"', 'x'.repeat(2000), 'y'.repeat(2000)], defaultCsvDialect, 1000)).rejects.toThrow(/longer than 1000 characters/);
+  });
+
+  it('sniffs the delimiter from the first line when the descriptor names none', async () => {
+    expect(await records(['\uFEFFДатум;Буџет;"a,b"\n2014-01-01;17299000;x\n'])).toEqual([['Датум', 'Буџет', 'a,b'], ['2014-01-01', '17299000', 'x']]);
+    expect(await records(['a\tb\n1\t2\n'])).toEqual([['a', 'b'], ['1', '2']]);
+    // With the field count known, the candidate that yields it wins over a more frequent one.
+    expect(await records(['a;b,c;d\n'], defaultCsvDialect, undefined, 2)).toEqual([['a;b', 'c;d']]);
+    expect(await records(['single\n1\n'])).toEqual([['single'], ['1']]);
   });
 
   it('refuses dialects it cannot read', () => {

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { fiscalModelOf } from '../../src/core/packages/fiscal-model.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'fdp');
-const load = (name: string) => JSON.parse(readFileSync(join(fixtures, name), 'utf8')) as Record<string, unknown>;
+const load = (name: string) => JSON.parse(readFileSync(join(fixtures, name, 'datapackage.json'), 'utf8')) as Record<string, unknown>;
 
 describe('fiscalModelOf', () => {
-  it.each(readdirSync(fixtures))('reads the model of %s', (file) => {
+  it.each(readdirSync(fixtures, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name))('reads the model of %s', (file) => {
     const descriptor = load(file);
     const model = fiscalModelOf(descriptor);
     expect(model.style).toBe('fdp-0.3');
@@ -19,7 +19,7 @@ describe('fiscalModelOf', () => {
   });
 
   it('keeps labels and hierarchy parents (Madrid)', () => {
-    const model = fiscalModelOf(load('madrid-municipal-gastos.json'));
+    const model = fiscalModelOf(load('madrid-municipal-gastos'));
     const attributes = model.dimensions.flatMap((dimension) => dimension.attributes);
     expect(attributes.some((attribute) => attribute.labelfor === 'CENTRO')).toBe(true);
     expect(attributes.some((attribute) => attribute.parent === 'CENTRO')).toBe(true);
@@ -51,7 +51,7 @@ describe('fiscalModelOf', () => {
   });
 
   it('names what is wrong', () => {
-    const base = load('al-treasury-spending.json');
+    const base = load('al-treasury-spending');
     const mapping = base.mapping as { measures: Record<string, Record<string, unknown>>; dimensions: Record<string, Record<string, unknown>> };
     const cases: [unknown, RegExp][] = [
       [[], /must be a JSON object/],

@@ -90,7 +90,7 @@ export function createLoadActivities(deps: LoadDeps) {
         const table = tableNameFor(input.datasetId, resource.index);
         const source = limited(concatenated(deps, resource), deps.maxResourceBytes, `${resource.name}`);
         return await deps.tables.load(
-          { table, columns: columnsFor(resource.fields), dialect: resource.dialect, loadId: context.info.workflowExecution?.runId ?? context.info.activityId },
+          { table, columns: columnsFor(resource.fields), missingValues: resource.missingValues, dialect: resource.dialect, loadId: context.info.workflowExecution?.runId ?? context.info.activityId },
           source,
           (rows) => {
             committed = rows;

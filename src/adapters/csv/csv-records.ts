@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { CoreError } from '../../core/errors.js';
-import type { CsvDialect } from '../../core/packages/csv-dialect.js';
+import { sniffDelimiter, type CsvDialect } from '../../core/packages/csv-dialect.js';
 
 /** A record longer than this is refused: an unclosed quote would otherwise read the whole file into memory. */
 export const defaultMaxRecordChars = 8 * 1024 * 1024;
@@ -24,6 +24,7 @@ export async function* csvRecordBatches(
   source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   dialect: CsvDialect,
   maxRecordChars = defaultMaxRecordChars,
+  expectedFields?: number,
 ): AsyncGenerator<string[][]> {
   const decoder = new TextDecoder(dialect.encoding, { fatal: true });
   let parser: Papa.Parser | undefined;
@@ -33,7 +34,9 @@ export async function* csvRecordBatches(
   const parse = (final: boolean): string[][] => {
     if (!parser) {
       const newline = lineEndingOf(pending) ?? '\n';
-      parser = new Papa.Parser({ delimiter: dialect.delimiter, quoteChar: dialect.quoteChar, escapeChar: dialect.escapeChar, newline });
+      const lineEnd = pending.indexOf(newline);
+      const delimiter = dialect.delimiter ?? sniffDelimiter(lineEnd === -1 ? pending : pending.slice(0, lineEnd), dialect.quoteChar, expectedFields);
+      parser = new Papa.Parser({ delimiter, quoteChar: dialect.quoteChar, escapeChar: dialect.escapeChar, newline });
     }
     const result = parser.parse(pending, 0, !final) as Papa.ParseResult<string[]>;
     const [error] = result.errors;

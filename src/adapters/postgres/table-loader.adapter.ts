@@ -4,7 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CoreError } from '../../core/errors.js';
-import { castCell, columnTypeOf } from '../../core/packages/table-schema-cast.js';
+import { casterFor, columnTypeOf } from '../../core/packages/table-schema-cast.js';
 import type { TableLoader, TableLoadResult, TableLoadTarget } from '../../ports/table-loader.js';
 import { csvRecordBatches } from '../csv/csv-records.js';
 
@@ -90,6 +90,7 @@ export class PostgresTableLoader implements TableLoader {
     onProgress: (rowsCommitted: number) => void,
   ): Promise<number> {
     const { columns, dialect } = target;
+    const casters = columns.map((column) => casterFor(column.rules, target.missingValues));
     const copySql = `copy "${aside}" (${columns.map((c) => `"${c.column}"`).join(', ')}) from stdin`;
     let copy: ReturnType<typeof copyFrom> | undefined;
     // A COPY error can arrive between writes; it is kept and thrown at the next write or commit.
@@ -110,7 +111,7 @@ export class PostgresTableLoader implements TableLoader {
     };
 
     try {
-      for await (const records of csvRecordBatches(source, dialect)) {
+      for await (const records of csvRecordBatches(source, dialect, undefined, columns.length)) {
         let text = '';
         for (const record of records) {
           if (expectHeader) {
@@ -123,9 +124,9 @@ export class PostgresTableLoader implements TableLoader {
           if (rows <= resumedAt) continue;
           if (record.length !== columns.length) throw new CoreError('invalid-argument', `row ${rows} has ${record.length} values, but the schema has ${columns.length} fields`);
           let line = '';
-          for (let i = 0; i < columns.length; i++) {
-            const column = columns[i] as (typeof columns)[number];
-            line += `${i === 0 ? '' : '\t'}${copyText(castCell(column.type, record[i] as string, { row: rows, column: column.field }))}`;
+          for (let i = 0; i < casters.length; i++) {
+            const cast = casters[i] as (typeof casters)[number];
+            line += `${i === 0 ? '' : '\t'}${copyText(cast(record[i] as string, rows))}`;
           }
           text += `${line}\n`;
         }

@@ -2,7 +2,8 @@ import { CoreError } from '../errors.js';
 
 /** How a resource's CSV is written (CSV Dialect spec, plus the resource's `encoding`). */
 export interface CsvDialect {
-  delimiter: string;
+  /** Undefined when the descriptor does not say: it is then sniffed from the first line (as tabulator did for the reference). */
+  delimiter?: string;
   quoteChar: string;
   /** The character that escapes a quote inside a quoted field: the quote itself when `doubleQuote` (the default). */
   escapeChar: string;
@@ -13,7 +14,7 @@ export interface CsvDialect {
   encoding: string;
 }
 
-export const defaultCsvDialect: CsvDialect = { delimiter: ',', quoteChar: '"', escapeChar: '"', header: true, skipInitialSpace: false, encoding: 'utf-8' };
+export const defaultCsvDialect: CsvDialect = { quoteChar: '"', escapeChar: '"', header: true, skipInitialSpace: false, encoding: 'utf-8' };
 
 function oneCharacter(dialect: Record<string, unknown>, key: string, fallback: string): string {
   const value = dialect[key];
@@ -39,13 +40,13 @@ export function csvDialectOf(resource: Record<string, unknown>): CsvDialect {
   const raw = resource.dialect ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CoreError('invalid-argument', 'dialect must be an object');
   const dialect = raw as Record<string, unknown>;
-  const delimiter = oneCharacter(dialect, 'delimiter', ',');
+  const delimiter = dialect.delimiter === undefined ? undefined : oneCharacter(dialect, 'delimiter', ',');
   const quoteChar = oneCharacter(dialect, 'quoteChar', '"');
   const doubleQuote = flag(dialect, 'doubleQuote', true);
   if (!doubleQuote && dialect.escapeChar === undefined) throw new CoreError('invalid-argument', 'dialect.escapeChar is required when doubleQuote is false');
   const escapeChar = doubleQuote && dialect.escapeChar === undefined ? quoteChar : oneCharacter(dialect, 'escapeChar', quoteChar);
   if (delimiter === quoteChar) throw new CoreError('invalid-argument', 'dialect.delimiter and dialect.quoteChar must differ');
-  return { delimiter, quoteChar, escapeChar, header: flag(dialect, 'header', true), skipInitialSpace: flag(dialect, 'skipInitialSpace', false), encoding: encodingOf(resource.encoding) };
+  return { ...(delimiter ? { delimiter } : {}), quoteChar, escapeChar, header: flag(dialect, 'header', true), skipInitialSpace: flag(dialect, 'skipInitialSpace', false), encoding: encodingOf(resource.encoding) };
 }
 
 function encodingOf(value: unknown): string {
@@ -57,4 +58,24 @@ function encodingOf(value: unknown): string {
   } catch {
     throw new CoreError('invalid-argument', `encoding ${JSON.stringify(value.slice(0, 40))} is not a known character encoding`);
   }
+}
+
+const candidateDelimiters = [',', ';', '\t', '|'];
+
+/**
+ * The delimiter of a CSV whose descriptor does not name one, from its first
+ * line: the candidate (`,` `;` tab `|`) that splits it into the expected
+ * number of fields, else the most frequent one outside quotes, else `,`.
+ */
+export function sniffDelimiter(firstLine: string, quoteChar: string, expectedFields?: number): string {
+  const counts = new Map(candidateDelimiters.map((candidate) => [candidate, 0]));
+  let quoted = false;
+  for (const char of firstLine) {
+    if (char === quoteChar) quoted = !quoted;
+    else if (!quoted && counts.has(char)) counts.set(char, (counts.get(char) ?? 0) + 1);
+  }
+  const exact = candidateDelimiters.find((candidate) => expectedFields !== undefined && (counts.get(candidate) ?? 0) + 1 === expectedFields);
+  if (exact) return exact;
+  const [best, count] = [...counts].reduce((top, entry) => (entry[1] > top[1] ? entry : top));
+  return count > 0 ? best : ',';
 }

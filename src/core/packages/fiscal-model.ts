@@ -1,5 +1,6 @@
 import { CoreError } from '../errors.js';
 import { storagePathProblem } from '../datastore/upload-request.validation.js';
+import { checkFieldRules, type FieldRules } from './table-schema-cast.js';
 
 /** A measure of the fiscal model: a numeric column with its currency. */
 export interface FiscalMeasure {
@@ -42,7 +43,36 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 /** A resource's fields, checked. */
 export interface ResourceFields {
   resource: string;
-  fields: { name: string; type: string; columnType?: string; currency?: string }[];
+  fields: (FieldRules & { columnType?: string; currency?: string })[];
+  missingValues?: string[];
+}
+
+/** The Table Schema properties of a field that change how its values are read, checked. */
+function ruleProperties(field: Record<string, unknown>, where: string): Omit<FieldRules, 'name' | 'type'> {
+  const rules: Omit<FieldRules, 'name' | 'type'> = {};
+  if (field.format !== undefined) {
+    if (typeof field.format !== 'string') throw invalid(`${where}.format must be a string`);
+    rules.format = field.format;
+  }
+  for (const key of ['decimalChar', 'groupChar'] as const) {
+    if (field[key] !== undefined) rules[key] = field[key] as string;
+  }
+  if (field.bareNumber !== undefined) {
+    if (typeof field.bareNumber !== 'boolean') throw invalid(`${where}.bareNumber must be true or false`);
+    rules.bareNumber = field.bareNumber;
+  }
+  for (const key of ['trueValues', 'falseValues'] as const) {
+    const values = field[key];
+    if (values === undefined) continue;
+    if (!Array.isArray(values) || values.some((value) => typeof value !== 'string')) throw invalid(`${where}.${key} must be a list of strings`);
+    rules[key] = values as string[];
+  }
+  try {
+    checkFieldRules({ name: String(field.name), type: String(field.type ?? 'string'), ...rules });
+  } catch (error) {
+    throw invalid(`${where}.${(error as Error).message}`);
+  }
+  return rules;
 }
 
 /** Checks the Data Package and Table Schema parts; returns each resource's fields. */
@@ -71,14 +101,20 @@ export function checkDescriptor(descriptor: unknown): ResourceFields[] {
       seen.add(field.name);
       const type = field.type === undefined ? 'string' : field.type;
       if (typeof type !== 'string' || !fieldTypes.has(type)) throw invalid(`${where}.type ${JSON.stringify(type)} is not a Table Schema type`);
+      const rules = ruleProperties(field, where);
       return {
         name: field.name,
         type,
+        ...rules,
         columnType: typeof field.columnType === 'string' ? field.columnType : undefined,
         currency: typeof field.currency === 'string' ? field.currency : undefined,
       };
     });
-    return { resource: typeof resource.name === 'string' ? resource.name : `resource-${index}`, fields };
+    const missingValues = schema.missingValues;
+    if (missingValues !== undefined && (!Array.isArray(missingValues) || missingValues.some((value) => typeof value !== 'string'))) {
+      throw invalid(`${at}.schema.missingValues must be a list of strings`);
+    }
+    return { resource: typeof resource.name === 'string' ? resource.name : `resource-${index}`, fields, missingValues: missingValues as string[] | undefined };
   });
 }
 

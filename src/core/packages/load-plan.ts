@@ -32,6 +32,7 @@ function resolvePath(descriptor: DescriptorSource, path: string, policy: Descrip
 /** Checks a descriptor and plans its load; bad input fails with a CoreError naming what is wrong. */
 export function planLoad(descriptor: Record<string, unknown>, source: DescriptorSource, policy: DescriptorUrlPolicy): LoadPlan {
   const model = fiscalModelOf(descriptor);
+  const measureSources = new Set(model.measures.map((measure) => measure.source));
   const raw = descriptor.resources as Record<string, unknown>[];
   const resources = checkDescriptor(descriptor).map((resource, index): ResourcePlan => {
     const at = `resources[${index}]`;
@@ -50,7 +51,11 @@ export function planLoad(descriptor: Record<string, unknown>, source: Descriptor
       index,
       name: resource.resource,
       sources: paths.map((path) => resolvePath(source, path, policy, `${at}.path`)),
-      fields: resource.fields.map(({ name, type }) => ({ name, type })),
+      // Measures are amounts of money: loaded as numeric even when declared
+      // integer, since published budgets often carry decimals (the Australian
+      // budget demo does); numeric keeps every integer exactly.
+      fields: resource.fields.map(({ columnType: _columnType, currency: _currency, ...rules }) => (rules.type === 'integer' && measureSources.has(rules.name) ? { ...rules, type: 'number' } : rules)),
+      ...(resource.missingValues ? { missingValues: resource.missingValues } : {}),
       dialect,
     };
   });

@@ -1,0 +1,106 @@
+/**
+ * Every real Fiscal Data Package of the demos (FDP 0.3 `mapping`), and one
+ * written in FDP 1.0 style (`columnType`, a resource in two files), loaded
+ * end to end through Envoy: the rows in PostgreSQL equal the CSV's records,
+ * counted and summed by another CSV parser.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSearchClient } from '../../src/adapters/elasticsearch/client.ts';
+import { packageIndexAlias } from '../../src/adapters/elasticsearch/package-index.ts';
+import { columnsFor } from '../../src/core/packages/column-names.ts';
+import { tableNameFor } from '../../src/core/packages/table-names.ts';
+import { logIn, uniqueUser } from '../support/login.ts';
+import { countRows, follow, sql, startLoad, uploadPackage } from '../support/packages.ts';
+import { testStack } from '../setup/test-stack.ts';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures');
+const packages = [
+  ...readdirSync(join(fixtures, 'fdp'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(fixtures, 'fdp', entry.name)),
+  join(fixtures, 'fdp-1.0', 'eu-allocations'),
+];
+
+/** Every file of a package folder, by its path relative to the folder. */
+function filesOf(folder: string): Record<string, Buffer> {
+  const entries = readdirSync(folder, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  return Object.fromEntries(entries.map((entry) => [relative(folder, join(entry.parentPath, entry.name)), readFileSync(join(entry.parentPath, entry.name))]));
+}
+
+interface Resource {
+  path: string | string[];
+  dialect?: { delimiter?: string };
+  schema: { fields: { name: string; type: string }[] };
+}
+
+/** The resource's records as another parser (csv-parse) reads them, header dropped; a resource in several files is their concatenation. */
+function recordsOf(folder: string, resource: Resource): string[][] {
+  const paths = Array.isArray(resource.path) ? resource.path : [resource.path];
+  const text = paths.map((path) => readFileSync(join(folder, path), 'utf8').replace(/^\uFEFF/, '').replace(/(?<![\r\n])$/, '\n')).join('');
+  // The Macedonian package names no delimiter and uses semicolons.
+  const firstLine = text.slice(0, text.indexOf('\n'));
+  const delimiter = resource.dialect?.delimiter ?? (firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',');
+  return (parseCsv(text, { skip_empty_lines: true, delimiter }) as string[][]).slice(1);
+}
+
+describe('loading the demo Fiscal Data Packages', () => {
+  let userToken: string;
+  let owner: string;
+  beforeAll(async () => {
+    const user = uniqueUser();
+    userToken = await logIn('google', user);
+    owner = createHash('md5').update(user.email).digest('hex');
+  });
+
+  it.each(packages.map((folder) => [relative(fixtures, folder), folder]))('%s: done, rows and measure totals equal the CSV', async (_label, folder) => {
+    const descriptor = JSON.parse(readFileSync(join(folder, 'datapackage.json'), 'utf8')) as { resources: Resource[]; mapping?: unknown };
+    const name = `demo-${randomBytes(3).toString('hex')}`;
+    const url = await uploadPackage(userToken, owner, name, filesOf(folder));
+    expect((await startLoad(userToken, url)).status).toBe(200);
+    const { last } = await follow(url);
+    const records = descriptor.resources.map((resource) => recordsOf(folder, resource));
+    const total = records.reduce((sum, rows) => sum + rows.length, 0);
+    expect(last, JSON.stringify(last)).toMatchObject({ status: 'done', progress: total });
+    const datasetId = String(last.dataset_id);
+
+    const es = createSearchClient({ url: testStack().elasticsearchUrl });
+    const document = (await es.get<{ model: { fact_table: string; measures: Record<string, { column: string; currency?: string }> } }>({ index: packageIndexAlias('conductor'), id: datasetId }))._source;
+    await es.close();
+    expect(document?.model.fact_table).toBe(tableNameFor(datasetId, 0));
+
+    for (const [index, resource] of descriptor.resources.entries()) {
+      const table = tableNameFor(datasetId, index);
+      expect(await countRows(table)).toBe(records[index]?.length);
+      // Each measure's total, from PostgreSQL and from the file.
+      for (const measure of Object.values(document?.model.measures ?? {})) {
+        const field = columnsFor(resource.schema.fields).findIndex((column) => column.column === measure.column);
+        if (field === -1) continue;
+        const [row] = await sql<{ total: string | null }>(`select sum("${measure.column}")::text as total from "${table}"`);
+        // Cells that are not numbers ("nfp", empty) are loaded as null, which sum() skips.
+        const numberIn = (text = '') => Number(/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(text.trim()) ? text.replaceAll(',', '') : text);
+        const fromFile = (records[index] ?? []).reduce((sum, record) => sum + (Number.isFinite(numberIn(record[field])) ? numberIn(record[field]) : 0), 0);
+        expect(Number(row?.total ?? 0), `${measure.column} total`).toBeCloseTo(fromFile, 0);
+      }
+    }
+  });
+
+  it('reads the FDP 1.0 model: value columns are measures with their currency, columnType groups the others into dimensions', async () => {
+    const folder = join(fixtures, 'fdp-1.0', 'eu-allocations');
+    const url = await uploadPackage(userToken, owner, `fdp1-${randomBytes(3).toString('hex')}`, filesOf(folder));
+    await startLoad(userToken, url);
+    const { last } = await follow(url);
+    expect(last).toMatchObject({ status: 'done', progress: 252 });
+    const es = createSearchClient({ url: testStack().elasticsearchUrl });
+    const document = (await es.get<{ model: Record<string, unknown> }>({ index: packageIndexAlias('conductor'), id: String(last.dataset_id) }))._source;
+    await es.close();
+    expect(document?.model).toMatchObject({
+      measures: { amount: { column: 'c_amount', currency: 'EUR' } },
+      dimensions: {
+        'administrative-classification': { attributes: { 'country-id': { column: 'c_country_id' } } },
+        'functional-classification': { attributes: { fund: { column: 'c_fund' } } },
+      },
+    });
+  });
+});
