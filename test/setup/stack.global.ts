@@ -86,6 +86,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     signingKeyFile: String(env.CONDUCTOR_SIGNING_KEY_FILE),
     workPackageInternalKeyFile: String(env.WORK_PACKAGE_INTERNAL_KEY_FILE),
     workOrderSigningKeyFile: String(env.WORK_PACKAGE_SIGNING_KEY_FILE),
+    conductorEnv: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
   };
   project.provide('stack', provided);
   return async () => {
