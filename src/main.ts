@@ -32,6 +32,7 @@ import { PermissionService } from './core/auth/permissions.service.js';
 import { TokenService } from './core/auth/tokens.service.js';
 import { UserService } from './core/auth/users.service.js';
 import { DatastoreService, referencePrefixes } from './core/datastore/datastore.service.js';
+import { UploadAccess } from './core/datastore/upload-access.js';
 import { PackageAdminService } from './core/packages/package-admin.service.js';
 import { PackageLoadService } from './core/packages/load.service.js';
 import { SearchService } from './core/search/search.service.js';
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     datastore: { tokens, datastore },
     search: { tokens, search: packageSearch },
     workPackages: { internalTokens, workPackages },
-    packages: { tokens, permissions, packages: packageAdmin, loads: packageLoads },
+    packages: { tokens, uploads: new UploadAccess(tokens, permissions), packages: packageAdmin, loads: packageLoads },
   });
   const grpcPort = await grpc.listen(config.server.grpcHost, config.server.grpcPort);
 

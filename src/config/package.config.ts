@@ -8,7 +8,7 @@ export const packageConfigSchema = z
     PACKAGE_MAX_DESCRIPTOR_BYTES: count.min(1).default(1024 * 1024),
     PACKAGE_MAX_RESOURCE_BYTES: count.min(1).default(20 * 1024 ** 3),
     /** Rows per transaction of a load; a load resumed after a crash goes on from the last one. */
-    PACKAGE_LOAD_CHECKPOINT_ROWS: count.min(1).default(100_000),
+    PACKAGE_LOAD_CHECKPOINT_ROWS: count.min(1).default(250_000),
   })
   .transform((env) => ({
     allowedHosts: env.PACKAGE_ALLOWED_HOSTS,

@@ -23,7 +23,7 @@ describe('gRPC server lifecycle', () => {
       datastore: { tokens: unusedPort, datastore: unusedPort },
       search: { tokens: unusedPort, search: unusedPort },
       workPackages: { internalTokens: unusedPort, workPackages: unusedPort },
-      packages: { tokens: unusedPort, permissions: unusedPort, packages: unusedPort, loads: unusedPort },
+      packages: { tokens: unusedPort, uploads: unusedPort, packages: unusedPort, loads: unusedPort },
     });
     const port = await server.listen('127.0.0.1', 0);
     expect(port).toBeGreaterThan(0);

@@ -84,12 +84,13 @@ export function createLoadActivities(deps: LoadDeps) {
      */
     async loadResource(input: LoadInput, resource: ResourcePlan): Promise<ResourceLoadResult> {
       const context = Context.current();
+      const started = performance.now();
       let committed = 0;
       const beat = setInterval(() => context.heartbeat({ rows: committed }), deps.heartbeatEveryMs ?? 5_000);
       try {
         const table = tableNameFor(input.datasetId, resource.index);
         const source = limited(concatenated(deps, resource), deps.maxResourceBytes, `${resource.name}`);
-        return await deps.tables.load(
+        const result = await deps.tables.load(
           { table, columns: columnsFor(resource.fields), missingValues: resource.missingValues, dialect: resource.dialect, loadId: context.info.workflowExecution?.runId ?? context.info.activityId },
           source,
           (rows) => {
@@ -97,6 +98,9 @@ export function createLoadActivities(deps: LoadDeps) {
             context.heartbeat({ rows });
           },
         );
+        const seconds = (performance.now() - started) / 1000;
+        context.log.info('resource loaded', { dataset: input.datasetId, resource: resource.name, ...result, seconds: Number(seconds.toFixed(2)), rowsPerSecond: Math.round((result.rows - result.resumedAt) / seconds) });
+        return result;
       } catch (error) {
         return asFailure(error, `${resource.name}: `);
       } finally {

@@ -1,8 +1,11 @@
-import { ApplicationFailure, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, ActivityFailure } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, ActivityFailure } from '@temporalio/workflow';
 import type { LoadActivities } from '../activities/package-load.activities.js';
 import { loadStatusQueryName, type LoadInput, type LoadStatus, type LoadStatusName } from '../shared.js';
 
-const { fetchDescriptor, planLoad, saveMetadata } = proxyActivities<LoadActivities>({
+// The short steps run as local activities: in the worker that runs the
+// workflow, without a round trip through the task queue each (they are
+// still recorded in the history, retried, and replayed from their results).
+const { fetchDescriptor, planLoad, saveMetadata } = proxyLocalActivities<LoadActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 3, initialInterval: '2 seconds', nonRetryableErrorTypes: ['InvalidPackage'] },
 });

@@ -22,7 +22,9 @@ export class ElasticsearchPackageRegistry implements PackageRegistry {
   }
 
   async save(document: RegistryDocument): Promise<void> {
-    await this.call(() => this.client.index({ index: this.index, id: document.id, document, refresh: 'wait_for' }));
+    // An explicit refresh rather than waiting up to a second for the next one: loads are rare, and the
+    // package should be searchable the moment its load says done.
+    await this.call(() => this.client.index({ index: this.index, id: document.id, document, refresh: true }));
   }
 
   async updatePackage(id: string, fields: Record<string, unknown>): Promise<void> {

@@ -32,7 +32,7 @@ function copyText(value: string | null): string {
 export class PostgresTableLoader implements TableLoader {
   constructor(
     private readonly orm: MikroORM,
-    private readonly checkpointRows = 100_000,
+    private readonly checkpointRows = 250_000,
   ) {}
 
   async load(target: TableLoadTarget, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult> {

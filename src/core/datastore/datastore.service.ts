@@ -1,6 +1,7 @@
 import { CoreError } from '../errors.js';
 import type { PermissionTokenClaims } from '../auth/tokens.service.js';
 import type { UploadSigner } from '../../ports/upload-signer.js';
+import { uploadRefusal } from './upload-access.js';
 import { validateUploadRequest, type UploadLimits, type UploadRequest } from './upload-request.validation.js';
 
 /** One signed file of the answer, in the reference's shape. */
@@ -17,10 +18,6 @@ export interface DatastoreSettings extends UploadLimits {
   urlExpirySeconds: number;
 }
 
-/** The service Conductor's permission tokens must be for, and the permission that allows uploads. */
-export const datastoreService = 'os.datastore';
-const uploadPermission = 'datapackage-upload';
-
 /** Authorized uploads into `<owner>/<package>/<path>` of the datastore bucket, and the user's public prefixes. */
 export class DatastoreService {
   constructor(
@@ -31,8 +28,9 @@ export class DatastoreService {
 
   /** Signs one upload per declared file, after the permission, the body and the owner all check out. */
   async authorize(permission: PermissionTokenClaims, request: UploadRequest): Promise<Record<string, AuthorizedFile>> {
-    if (permission.service !== datastoreService) throw new CoreError('unauthenticated', `The token is not for ${datastoreService}`);
-    if (!permission.permissions[uploadPermission]) throw new CoreError('unauthenticated', `The token does not grant ${uploadPermission}`);
+    // The reference answers 401 to a token that does not allow uploading.
+    const refusal = uploadRefusal(permission);
+    if (refusal) throw new CoreError('unauthenticated', refusal);
     const { owner, name, files } = validateUploadRequest(request, this.settings);
     if (owner !== permission.userid) throw new CoreError('unauthenticated', 'metadata.owner is not the token’s user');
 

@@ -137,7 +137,7 @@ function converterFor(field: FieldRules, type: string, fail: Fail): (text: strin
     }
     case 'date':
     case 'datetime':
-      return dateConverter(field, type, fail);
+      return rememberingLast(dateConverter(field, type, fail));
     case 'time':
       return (text, row) => {
         const value = text.trim();
@@ -153,6 +153,19 @@ function converterFor(field: FieldRules, type: string, fail: Fail): (text: strin
     default:
       return (text) => text;
   }
+}
+
+/** Fiscal data repeats its dates row after row: the last answer is kept, and reused for the same text. */
+function rememberingLast(convert: (text: string, row: number) => string): (text: string, row: number) => string {
+  let lastText: string | undefined;
+  let lastValue = '';
+  return (text, row) => {
+    if (text !== lastText) {
+      lastValue = convert(text, row);
+      lastText = text;
+    }
+    return lastValue;
+  };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { CoreError } from '../../core/errors.js';
 import type { TokenService } from '../../core/auth/tokens.service.js';
-import type { PermissionService } from '../../core/auth/permissions.service.js';
-import { datastoreService } from '../../core/datastore/datastore.service.js';
+import type { UploadAccess } from '../../core/datastore/upload-access.js';
 import type { PackageAdminService } from '../../core/packages/package-admin.service.js';
 import type { PackageLoadService } from '../../core/packages/load.service.js';
 import { PackageServiceService, type PackageServiceServer } from '../../gen/conductor/package/v1/package.js';
@@ -15,7 +14,7 @@ import { unary } from '../unary.js';
 export interface PackageHandlerDeps {
   logger: Logger;
   tokens: TokenService;
-  permissions: PermissionService;
+  uploads: UploadAccess;
   packages: PackageAdminService;
   loads: PackageLoadService;
 }
@@ -31,29 +30,12 @@ async function registryCall<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** PackageService over gRPC: uploads run as Temporal workflows; the rest works on the registry. */
-export function packageHandlers({ logger, tokens, permissions, packages, loads }: PackageHandlerDeps): PackageServiceServer {
+export function packageHandlers({ logger, tokens, uploads, packages, loads }: PackageHandlerDeps): PackageServiceServer {
   const userOf = async (context: CallContext, jwt: string) => (await tokens.verifyUserToken(requestToken(context, jwt))).userid;
-
-  /** A user token of someone with datapackage-upload, or an os.datastore permission token granting it. */
-  const uploaderOf = async (context: CallContext, jwt: string): Promise<string> => {
-    const token = requestToken(context, jwt);
-    const denied = () => new CoreError('permission-denied', 'datapackage-upload is not granted');
-    const user = await tokens.verifyUserToken(token).catch((error: unknown) => {
-      if (error instanceof CoreError) return undefined;
-      throw error;
-    });
-    if (user) {
-      if (!(await permissions.permissionsFor(user.userid, datastoreService))['datapackage-upload']) throw denied();
-      return user.userid;
-    }
-    const permission = await tokens.verifyPermissionToken(token);
-    if (permission.service !== datastoreService || !permission.permissions['datapackage-upload']) throw denied();
-    return permission.userid;
-  };
 
   return serviceHandlers<PackageServiceServer>(PackageServiceService, logger, {
     upload: unary(logger, async (request, context) => {
-      const userid = await uploaderOf(context, request.jwt);
+      const userid = await uploads.uploaderOf(requestToken(context, request.jwt));
       return loads.upload(userid, request.datapackage || undefined);
     }),
 
