@@ -72,7 +72,8 @@ describe('loading a Fiscal Data Package', () => {
     const url = await uploadPackage(userToken, owner, name, { 'datapackage.json': descriptor, 'data/treasury.csv': Buffer.from(lines.join('\n')) });
     await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } });
     const { last } = await follow(url);
-    expect(last).toMatchObject({ status: 'fail', error: expect.stringMatching(/row 3, column "Value": "lots" is not an integer/) });
+    // Value is the measure: loaded as numeric, so the message says number.
+    expect(last).toMatchObject({ status: 'fail', error: expect.stringMatching(/row 3, column "Value": "lots" is not a number/) });
   });
 
   it('fails with a clear error for an invalid fiscal model', async () => {
@@ -103,10 +104,10 @@ describe('loading a Fiscal Data Package', () => {
       return Buffer.from(JSON.stringify(changed));
     };
     const lines = csv.toString().split('\n');
-    lines[7] = lines[7]?.replace(/,(\d+),2014-/, ',7.5,2014-') ?? '';
+    lines[7] = lines[7]?.replace(/,(\d+),2014-/, ',7.5.1,2014-') ?? '';
     expect(await reload({ 'datapackage.json': descriptor, 'data/treasury.csv': Buffer.from(lines.join('\n')) })).toMatchObject({
       status: 'fail',
-      error: expect.stringMatching(/row 7, column "Value": "7.5" is not an integer/),
+      error: expect.stringMatching(/row 7, column "Value": "7\.5\.1" is not a number/),
     });
     expect(await reload({ 'datapackage.json': withPath('data/missing.csv') })).toMatchObject({ status: 'fail', error: expect.stringMatching(/data\/missing\.csv is not in the datastore/) });
     // localhost is an allowed host in the test stack, but it resolves to loopback: refused when connecting (the gateway listens there).
