@@ -41,6 +41,8 @@ export interface LoadStatus {
   /** Records loaded so far. */
   progress: number;
   error?: string;
+  /** While `loading-data`: the index of the resource being loaded (its heartbeats carry the same index). */
+  resource?: number;
 }
 
 /** Where the descriptor is: an object in the datastore bucket, or an allowed web URL. */

@@ -86,7 +86,7 @@ export function createLoadActivities(deps: LoadDeps) {
       const context = Context.current();
       const started = performance.now();
       let committed = 0;
-      const beat = setInterval(() => context.heartbeat({ rows: committed }), deps.heartbeatEveryMs ?? 5_000);
+      const beat = setInterval(() => context.heartbeat({ resource: resource.index, rows: committed }), deps.heartbeatEveryMs ?? 5_000);
       try {
         const table = tableNameFor(input.datasetId, resource.index);
         const source = limited(concatenated(deps, resource), deps.maxResourceBytes, `${resource.name}`);
@@ -95,7 +95,7 @@ export function createLoadActivities(deps: LoadDeps) {
           source,
           (rows) => {
             committed = rows;
-            context.heartbeat({ rows });
+            context.heartbeat({ resource: resource.index, rows });
           },
         );
         const seconds = (performance.now() - started) / 1000;

@@ -47,9 +47,10 @@ export async function loadPackage(input: LoadInput): Promise<LoadStatus> {
       step('deleting-table');
       step('creating-table');
       step('loading-data-ready');
+      state = { ...state, resource: resource.index };
       step('loading-data');
       const loaded = await loadResource(input, resource);
-      state = { ...state, progress: state.progress + loaded.rows };
+      state = { status: state.status, progress: state.progress + loaded.rows };
     }
     step('creating-babbage-model');
     step('saving-metadata');

@@ -36,21 +36,25 @@ export class TemporalLoadRunner implements LoadRunner {
     const workflowUrl = this.config.uiUrl ? `${this.config.uiUrl}/namespaces/${this.config.namespace}/workflows/${encodeURIComponent(loadId)}/${description.runId}` : undefined;
     // A run not yet picked up by a worker has no state to query: it is queued.
     const status = description.historyLength > 2 ? await handle.query<LoadStatus>(loadStatusQueryName) : { status: 'queued' as const, progress: 0 };
-    return { ...status, progress: status.progress + rowsInFlight(description), datasetId, workflowUrl };
+    const { resource, ...answer } = status;
+    const inFlight = status.status === 'loading-data' && resource !== undefined ? rowsInFlight(description, resource) : 0;
+    return { ...answer, progress: status.progress + inFlight, datasetId, workflowUrl };
   }
 }
 
 /**
  * Rows committed by the resource being loaded now, from its last heartbeat:
- * the workflow itself only learns a resource's rows when it is done.
+ * the workflow itself only learns a resource's rows when it is done. Only a
+ * heartbeat of the resource the workflow says it is loading counts (the
+ * description and the query are two calls: a finished resource's last
+ * heartbeat must not be added to rows the workflow already counted).
  */
-function rowsInFlight(description: WorkflowExecutionDescription): number {
-  let rows = 0;
+function rowsInFlight(description: WorkflowExecutionDescription, resource: number): number {
   for (const activity of description.raw.pendingActivities ?? []) {
     const [payload] = activity.heartbeatDetails?.payloads ?? [];
     if (activity.activityType?.name !== 'loadResource' || !payload) continue;
-    const details = defaultPayloadConverter.fromPayload<{ rows?: unknown }>(payload);
-    if (typeof details?.rows === 'number') rows += details.rows;
+    const details = defaultPayloadConverter.fromPayload<{ resource?: unknown; rows?: unknown }>(payload);
+    if (details?.resource === resource && typeof details.rows === 'number') return details.rows;
   }
-  return rows;
+  return 0;
 }
