@@ -13,7 +13,7 @@ import { tableNameFor } from '../../src/core/packages/table-names.ts';
 import { loadStatuses } from '../../workflows/shared.ts';
 import { logIn, uniqueUser } from '../support/login.ts';
 import { testStack } from '../setup/test-stack.ts';
-import { countRows, follow, sql, uploadPackage } from '../support/packages.ts';
+import { countRows, follow, sql, startLoad, uploadPackage } from '../support/packages.ts';
 import { gateway } from './http.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
@@ -31,7 +31,7 @@ describe('loading a Fiscal Data Package', () => {
   it('goes queued → … → done; rows, registry document and dataset row are right', async () => {
     const name = `al-treasury-${randomBytes(2).toString('hex')}`;
     const url = await uploadPackage(userToken, owner, name, { 'datapackage.json': descriptor, 'data/treasury.csv': csv });
-    const started = await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } });
+    const started = await startLoad(userToken, url);
     expect(started.status).toBe(200);
     expect(started.json).toMatchObject({ status: expect.any(String) });
     const { seen, last } = await follow(url);
@@ -59,7 +59,7 @@ describe('loading a Fiscal Data Package', () => {
     expect((await gateway(`/search/package?id=${encodeURIComponent(JSON.stringify(datasetId))}`)).json).toEqual([]);
 
     // Loading again replaces the rows, never doubles them.
-    await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } });
+    await startLoad(userToken, url);
     const again = await follow(url);
     expect(again.last).toMatchObject({ status: 'done', progress: 40 });
     expect(await countRows(tableNameFor(datasetId, 0))).toBe(40);
@@ -70,7 +70,7 @@ describe('loading a Fiscal Data Package', () => {
     const lines = csv.toString().split('\n');
     lines[3] = lines[3]?.replace(/,(\d+),2014-/, ',lots,2014-') ?? '';
     const url = await uploadPackage(userToken, owner, name, { 'datapackage.json': descriptor, 'data/treasury.csv': Buffer.from(lines.join('\n')) });
-    await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } });
+    await startLoad(userToken, url);
     const { last } = await follow(url);
     // Value is the measure: loaded as numeric, so the message says number.
     expect(last).toMatchObject({ status: 'fail', error: expect.stringMatching(/row 3, column "Value": "lots" is not a number/) });
@@ -81,7 +81,7 @@ describe('loading a Fiscal Data Package', () => {
     const broken = JSON.parse(descriptor.toString());
     broken.mapping.measures.amount.source = 'No such column';
     const url = await uploadPackage(userToken, owner, name, { 'datapackage.json': Buffer.from(JSON.stringify(broken)), 'data/treasury.csv': csv });
-    await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } });
+    await startLoad(userToken, url);
     const { last } = await follow(url);
     expect(last).toMatchObject({ status: 'fail', error: expect.stringMatching(/model\.measures\.amount\.source "No such column" is not a field/) });
   });
@@ -89,13 +89,13 @@ describe('loading a Fiscal Data Package', () => {
   it('fails a re-load with a clear error, leaving the loaded data untouched: bad value, missing resource, internal address', async () => {
     const name = `al-keep-${randomBytes(2).toString('hex')}`;
     const url = await uploadPackage(userToken, owner, name, { 'datapackage.json': descriptor, 'data/treasury.csv': csv });
-    await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } });
+    await startLoad(userToken, url);
     const first = await follow(url);
     expect(first.last).toMatchObject({ status: 'done', progress: 40 });
     const datasetId = String(first.last.dataset_id);
     const reload = async (files: Record<string, Buffer>) => {
       expect(await uploadPackage(userToken, owner, name, files)).toBe(url);
-      await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } });
+      await startLoad(userToken, url);
       return (await follow(url)).last;
     };
     const withPath = (path: string) => {
@@ -127,7 +127,7 @@ describe('loading a Fiscal Data Package', () => {
   it('fails a descriptor from an allowed host that resolves to an internal address', async () => {
     // The gateway itself listens there: a live internal service, still out of reach.
     const url = `http://localhost:${new URL(testStack().gateway).port}/some/datapackage.json`;
-    expect((await gateway(`/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${userToken}` } })).status).toBe(200);
+    expect((await startLoad(userToken, url)).status).toBe(200);
     expect((await follow(url)).last).toMatchObject({ status: 'fail', error: expect.stringMatching(/localhost resolves to .*, an internal address/) });
   });
 

@@ -1,6 +1,7 @@
 /** Where a data package may be loaded from: the datastore bucket, allowed hosts, never internal addresses. */
 import { describe, expect, it } from 'vitest';
-import { InternalAddressError, isPublicAddress, publicAddressesOf } from '../../src/adapters/http/public-address.ts';
+import { InternalAddressError, isPublicAddress } from '../../src/adapters/http/public-address.ts';
+import { fetchPublic, publicOnlyLookup } from '../../src/adapters/http/public-fetch.ts';
 import { locateDescriptor } from '../../src/core/packages/descriptor-url.ts';
 
 const policy = { datastoreBase: 'http://s3.example.test:9000/conductor-datastore', allowedHosts: ['data.example.org', '*.openspending.example'] };
@@ -45,9 +46,13 @@ describe('public addresses', () => {
   });
 
   it('refuses a name that resolves to loopback, and literal private addresses, without connecting', async () => {
-    await expect(publicAddressesOf('localhost')).rejects.toBeInstanceOf(InternalAddressError);
-    await expect(publicAddressesOf('10.0.0.5')).rejects.toThrow(/internal address/);
-    await expect(publicAddressesOf('[::1]')).rejects.toThrow(/internal address/);
-    expect(await publicAddressesOf('93.184.216.34')).toEqual(['93.184.216.34']);
+    await expect(fetchPublic(new URL('http://localhost:8080/datapackage.json'))).rejects.toBeInstanceOf(InternalAddressError);
+    await expect(fetchPublic(new URL('http://10.0.0.5/datapackage.json'))).rejects.toThrow(/internal address/);
+    await expect(fetchPublic(new URL('http://[::1]/datapackage.json'))).rejects.toThrow(/internal address/);
+    // The lookup the connections use answers public addresses unchanged.
+    const lookup = (host: string) =>
+      new Promise<unknown>((resolve, reject) => publicOnlyLookup(host, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+    expect(await lookup('93.184.216.34')).toEqual([{ address: '93.184.216.34', family: 4 }]);
+    await expect(lookup('localhost')).rejects.toThrow(/localhost resolves to .*, an internal address/);
   });
 });

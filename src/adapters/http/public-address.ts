@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 
 /** Addresses no fetch on a user's behalf may reach: loopback, private, link-local, shared, multicast, unspecified. */
@@ -30,16 +29,4 @@ export class InternalAddressError extends Error {
     super(`${host} resolves to ${address}, an internal address`);
     this.name = 'InternalAddressError';
   }
-}
-
-/**
- * Resolves a host and refuses it when any of its addresses is internal (so a
- * name with one public and one private address cannot be used either).
- * Returns the addresses, for the caller to connect to one of them exactly.
- */
-export async function publicAddressesOf(host: string): Promise<string[]> {
-  const bare = host.replace(/^\[|\]$/g, '');
-  const addresses = isIP(bare) ? [bare] : (await lookup(bare, { all: true, verbatim: true })).map((entry) => entry.address);
-  for (const address of addresses) if (!isPublicAddress(address)) throw new InternalAddressError(host, address);
-  return addresses;
 }

@@ -121,10 +121,11 @@ export function checkDescriptor(descriptor: unknown): ResourceFields[] {
 /**
  * The fiscal model of a descriptor: FDP 0.3's `model` (alias `mapping`)
  * section, or FDP 1.0's `columnType` on fields. Every source must be a field
- * of the package; errors name what is wrong.
+ * of the package; errors name what is wrong. `checked`: the result of
+ * checkDescriptor when the caller has it already.
  */
-export function fiscalModelOf(descriptor: unknown): FiscalModel {
-  const resources = checkDescriptor(descriptor);
+export function fiscalModelOf(descriptor: unknown, checked?: ResourceFields[]): FiscalModel {
+  const resources = checked ?? checkDescriptor(descriptor);
   const fieldNames = new Set(resources.flatMap((resource) => resource.fields.map((field) => field.name)));
   const section = (descriptor as Record<string, unknown>).model ?? (descriptor as Record<string, unknown>).mapping;
   if (section !== undefined) return modelSection(section, fieldNames);

@@ -31,10 +31,11 @@ function resolvePath(descriptor: DescriptorSource, path: string, policy: Descrip
 
 /** Checks a descriptor and plans its load; bad input fails with a CoreError naming what is wrong. */
 export function planLoad(descriptor: Record<string, unknown>, source: DescriptorSource, policy: DescriptorUrlPolicy): LoadPlan {
-  const model = fiscalModelOf(descriptor);
+  const checked = checkDescriptor(descriptor);
+  const model = fiscalModelOf(descriptor, checked);
   const measureSources = new Set(model.measures.map((measure) => measure.source));
   const raw = descriptor.resources as Record<string, unknown>[];
-  const resources = checkDescriptor(descriptor).map((resource, index): ResourcePlan => {
+  const resources = checked.map((resource, index): ResourcePlan => {
     const at = `resources[${index}]`;
     const entry = raw[index] ?? {};
     const format = typeof entry.format === 'string' ? entry.format.toLowerCase() : 'csv';

@@ -91,13 +91,19 @@ export function casterFor(field: FieldRules, missingValues?: string[]): (text: s
   const missing = missingValues ? new Set(missingValues) : undefined;
   const fail = (text: string, row: number, expected: string) =>
     new CoreError('invalid-argument', `row ${row}, column ${JSON.stringify(field.name)}: ${JSON.stringify(text.slice(0, 50))} is not ${expected}`);
-  const isMissing = missing
-    ? (text: string) => missing.has(text)
-    : type === 'string'
-      ? (text: string) => text === ''
-      : (text: string) => text === '' || (text.length <= 8 && notAvailableMarkers.has(text.trim().toLowerCase()));
   const convert = converterFor(field, type, fail);
-  return (text, row) => (isMissing(text) ? null : convert(text, row));
+  if (missing) return (text, row) => (missing.has(text) ? null : convert(text, row));
+  if (type === 'string') return (text, row) => (text === '' ? null : convert(text, row));
+  // A marker is only looked for once a cell failed to cast: no cost for the cells that cast.
+  return (text, row) => {
+    if (text === '') return null;
+    try {
+      return convert(text, row);
+    } catch (error) {
+      if (notAvailableMarkers.has(text.trim().toLowerCase())) return null;
+      throw error;
+    }
+  };
 }
 
 type Fail = (text: string, row: number, expected: string) => CoreError;
