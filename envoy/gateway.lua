@@ -13,8 +13,28 @@
 -- reaches the client.
 local allowed = { ["201"] = true, ["422"] = true }
 
+-- The public listener serves the JSON API only. A native gRPC or gRPC-Web
+-- request (any application/grpc* content type) would pass the transcoder
+-- untouched and reach every method, internal ones included; internal
+-- callers use Conductor's gRPC port, which is never published. Such a
+-- request is sent to Conductor's HTTP listener, which refuses it with a JSON
+-- 403 (gRPC clients read PERMISSION_DENIED). Not a local reply: Envoy would
+-- answer one in gRPC form, 200 with a grpc-status header.
+local refused_grpc_path = "/oauth/refused-grpc"
+
+local function is_grpc(content_type)
+  return content_type ~= nil and string.sub(string.lower(content_type), 1, 16) == "application/grpc"
+end
+
 function envoy_on_request(handle)
   local headers = handle:headers()
+  if is_grpc(headers:get("content-type")) then
+    headers:replace(":path", refused_grpc_path)
+    -- gRPC-Web too passes the transcoder as plain gRPC, untranscoded.
+    headers:replace("content-type", "application/grpc")
+    handle:clearRouteCache()
+    return
+  end
   local path = headers:get(":path")
   -- The transcoder replaces the path with the gRPC method's; services that
   -- read free-form query parameters (search filters) get the original here.

@@ -61,6 +61,9 @@ Conductor is running (Ctrl-C stops everything). Logs: ${stack.logDir}
   Elasticsearch          ${urls.elasticsearch}
   PostgreSQL             ${urls.postgres.replace(/:[^:@/]*@/, ':***@')}
 
+  Internal methods (set-permissions, dataset-access) need the internal secret:
+    export CONDUCTOR_INTERNAL_SECRET_FILE=${stack.conductorEnv.CONDUCTOR_INTERNAL_SECRET_FILE ?? '(set by you)'}
+
 `);
 
 let stopping = false;

@@ -12,12 +12,13 @@ import { ensurePackageIndex, filterableFields } from './adapters/elasticsearch/p
 import { ElasticsearchPackageRegistry } from './adapters/elasticsearch/package-registry.adapter.js';
 import { ElasticsearchPackageSearch } from './adapters/elasticsearch/package-search.adapter.js';
 import { loadLifecycleHooks, loadPermissionProviders } from './adapters/extensions/load-extensions.js';
+import { JoseInternalCredentials, loadInternalSecret } from './adapters/keys/internal-credentials.adapter.js';
 import { JoseTokenCodec } from './adapters/keys/jose-token-codec.js';
 import { loadSigningKeys } from './adapters/keys/signing-keys.adapter.js';
 import { JoseInternalTokens, JoseWorkOrderSigner, loadP256Key } from './adapters/keys/work-package-keys.adapter.js';
 import { createObjectStoreClient, ensureBucket } from './adapters/minio/client.js';
 import { SigV4UploadSigner } from './adapters/minio/sigv4-upload-signer.js';
-import { createHttpListener } from './adapters/oauth/http-listener.js';
+import { createHttpListener, refusedGrpcRoute } from './adapters/oauth/http-listener.js';
 import { loginUrl, oauthRoutes } from './adapters/oauth/oauth.routes.js';
 import { createOrm } from './adapters/postgres/orm.js';
 import { LoadedDataRepository } from './adapters/postgres/repositories/loaded-data.repository.js';
@@ -102,14 +103,15 @@ async function main(): Promise<void> {
       browserLibrary: await readBrowserLibrary(),
       serviceTokens,
     },
-    datastore: { tokens, datastore },
-    search: { tokens, search: packageSearch },
-    workPackages: { internalTokens, workPackages },
-    packages: { tokens, uploads: new UploadAccess(tokens, permissions), packages: packageAdmin, loads: packageLoads },
+    callers: { tokens, workPackageTokens: internalTokens, internalCredentials: new JoseInternalCredentials(await loadInternalSecret(config.server.internalSecret)) },
+    datastore: { datastore },
+    search: { search: packageSearch },
+    workPackages: { workPackages },
+    packages: { uploads: new UploadAccess(permissions), packages: packageAdmin, loads: packageLoads },
   });
   const grpcPort = await grpc.listen(config.server.grpcHost, config.server.grpcPort);
 
-  const http = createHttpListener(logger, oauthRoutes({ config: config.auth, publicUrl: config.server.publicUrl, keys, codec, tokens, users, logger }));
+  const http = createHttpListener(logger, [...oauthRoutes({ config: config.auth, publicUrl: config.server.publicUrl, keys, codec, tokens, users, logger }), refusedGrpcRoute]);
   http.listen(config.server.httpPort, config.server.grpcHost);
   await once(http, 'listening');
 

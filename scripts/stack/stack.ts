@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InstalledStack } from './install.ts';
@@ -133,6 +133,7 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
     CONDUCTOR_PUBLIC_URL: urls.gateway,
     CONDUCTOR_DESCRIPTOR_FILE: join(repoRoot, 'envoy', 'descriptor.pb'),
     CONDUCTOR_SIGNING_KEY_FILE: process.env.CONDUCTOR_SIGNING_KEY ? undefined : developmentSigningKey(dataDir),
+    CONDUCTOR_INTERNAL_SECRET_FILE: process.env.CONDUCTOR_INTERNAL_SECRET ? undefined : developmentInternalSecret(dataDir),
     WORK_PACKAGE_INTERNAL_KEY_FILE: process.env.WORK_PACKAGE_INTERNAL_KEY ? undefined : developmentP256Key(dataDir, 'work-package-internal-key.pem'),
     WORK_PACKAGE_SIGNING_KEY_FILE: process.env.WORK_PACKAGE_SIGNING_KEY ? undefined : developmentP256Key(dataDir, 'work-order-signing-key.pem'),
     DATABASE_URL: urls.postgres,
@@ -247,6 +248,16 @@ export function developmentSigningKey(dataDir: string): string {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     say('keys', `generated a development signing key (${file})`);
+  }
+  return file;
+}
+
+/** For development only: the secret internal callers (the CLIs) sign their tokens with, generated once per data folder. */
+export function developmentInternalSecret(dataDir: string): string {
+  const file = join(dataDir, 'internal-secret');
+  if (!existsSync(file)) {
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+    say('keys', `generated a development internal secret (${file})`);
   }
   return file;
 }

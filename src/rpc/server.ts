@@ -8,6 +8,7 @@ import { PackageServiceService } from '../gen/conductor/package/v1/package.js';
 import { SearchServiceService } from '../gen/conductor/search/v1/search.js';
 import { WorkPackageServiceService } from '../gen/conductor/workpackage/v1/workpackage.js';
 import type { Logger } from '../logger.js';
+import { callerResolver, type CallerResolverDeps } from './caller.js';
 import { authHandlers, type AuthHandlerDeps } from './handlers/auth.handler.js';
 import { datastoreHandlers, type DatastoreHandlerDeps } from './handlers/datastore.handler.js';
 import { packageHandlers, type PackageHandlerDeps } from './handlers/package.handler.js';
@@ -25,11 +26,13 @@ export const serviceNames = [
 
 export interface ServerDeps {
   logger: Logger;
-  auth: Omit<AuthHandlerDeps, 'logger'>;
-  datastore: Omit<DatastoreHandlerDeps, 'logger'>;
-  search: Omit<SearchHandlerDeps, 'logger'>;
-  workPackages: Omit<WorkPackageHandlerDeps, 'logger'>;
-  packages: Omit<PackageHandlerDeps, 'logger'>;
+  /** Resolves each call's credential by the access policy before any handler runs. */
+  callers: CallerResolverDeps;
+  auth: AuthHandlerDeps;
+  datastore: DatastoreHandlerDeps;
+  search: SearchHandlerDeps;
+  workPackages: WorkPackageHandlerDeps;
+  packages: PackageHandlerDeps;
   /** The compiled contract (buf's descriptor set), served through gRPC reflection. */
   descriptorSet: Buffer;
 }
@@ -47,11 +50,12 @@ export interface ConductorServer {
 export function buildServer(deps: ServerDeps): ConductorServer {
   const { logger } = deps;
   const server = new Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
-  server.addService(AuthServiceService, authHandlers({ logger, ...deps.auth }));
-  server.addService(DatastoreServiceService, datastoreHandlers({ logger, ...deps.datastore }));
-  server.addService(PackageServiceService, packageHandlers({ logger, ...deps.packages }));
-  server.addService(SearchServiceService, searchHandlers({ logger, ...deps.search }));
-  server.addService(WorkPackageServiceService, workPackageHandlers({ logger, ...deps.workPackages }));
+  const runtime = { logger, resolveCaller: callerResolver(deps.callers) };
+  server.addService(AuthServiceService, authHandlers(runtime, deps.auth));
+  server.addService(DatastoreServiceService, datastoreHandlers(runtime, deps.datastore));
+  server.addService(PackageServiceService, packageHandlers(runtime, deps.packages));
+  server.addService(SearchServiceService, searchHandlers(runtime, deps.search));
+  server.addService(WorkPackageServiceService, workPackageHandlers(runtime, deps.workPackages));
 
   const health = new HealthImplementation(Object.fromEntries(['', ...serviceNames].map((name) => [name, 'NOT_SERVING'])));
   health.addToServer(server);

@@ -1,25 +1,49 @@
-import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { handleUnaryCall, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { CoreError } from '../core/errors.js';
 import type { Logger } from '../logger.js';
-import { unary } from './unary.js';
+import { accessOf } from './access-policy.js';
+import type { Caller, CallerResolver } from './caller.js';
+import { unary, type CallContext } from './unary.js';
+
+/** What a handler knows of its call: the call context and the caller its access resolved. */
+export type HandlerContext = CallContext & { caller: Caller };
+
+/** A service's handlers as plain async functions of the request and the handler context. */
+export type Handlers<Server> = {
+  [Method in keyof Server as string extends Method ? never : Method]?: Server[Method] extends handleUnaryCall<infer Request, infer Response>
+    ? (request: Request, context: HandlerContext) => Promise<Response>
+    : never;
+};
+
+/** What every handler runs with: the logger and the resolver of callers. */
+export interface RpcRuntime {
+  logger: Logger;
+  resolveCaller: CallerResolver;
+}
 
 /**
- * A service's handlers: the ones built so far, and for every other method a
- * handler answering UNIMPLEMENTED (HTTP 501) with a message saying so, never
- * a fake success.
+ * A service's grpc-js implementation. Every method goes through the one
+ * wrapper: its caller is resolved by the access policy before the handler
+ * runs (a method missing from the policy stops the server from starting).
+ * Methods without a handler yet answer UNIMPLEMENTED (HTTP 501), never a fake success.
  */
 export function serviceHandlers<Implementation extends UntypedServiceImplementation>(
   definition: ServiceDefinition,
-  logger: Logger,
-  built: Partial<Implementation>,
+  { logger, resolveCaller }: RpcRuntime,
+  built: Handlers<Implementation>,
 ): Implementation {
   const handlers: UntypedServiceImplementation = {};
+  const byName = built as Record<string, ((request: unknown, context: HandlerContext) => Promise<unknown>) | undefined>;
   for (const [method, { path }] of Object.entries(definition)) {
-    handlers[method] =
-      built[method] ??
-      unary(logger, async () => {
+    const access = accessOf(path);
+    const handler =
+      byName[method] ??
+      (async () => {
         throw new CoreError('not-implemented', `${path.slice(1)} is not built yet`);
       });
+    handlers[method] = unary(logger, async (request: unknown, context: CallContext) =>
+      handler(request, { ...context, caller: await resolveCaller(access, request, context) }),
+    ) as handleUnaryCall<unknown, unknown>;
   }
   return handlers as Implementation;
 }

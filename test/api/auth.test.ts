@@ -1,4 +1,5 @@
 /** The Auth service through Envoy: login round trips, check, authorize, update, logout, aliases. */
+import { internalMetadata } from '../support/internal.ts';
 import { createHash } from 'node:crypto';
 import { credentials } from '@grpc/grpc-js';
 import { decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
@@ -140,7 +141,10 @@ describe('SetPermissions (internal gRPC, no HTTP route)', () => {
   const client = new AuthServiceClient(testStack().grpc, credentials.createInsecure());
   afterAll(() => client.close());
   const setPermissions = (userid: string, service: string, permissions: Record<string, unknown>) =>
-    new Promise<SetPermissionsResponse>((done, fail) => client.setPermissions({ userid, service, permissions }, (error, response) => (error ? fail(error) : done(response))));
+    internalMetadata().then(
+      (metadata) =>
+        new Promise<SetPermissionsResponse>((done, fail) => client.setPermissions({ userid, service, permissions }, metadata, (error, response) => (error ? fail(error) : done(response)))),
+    );
 
   it('overrides the * row key by key for one user, as /user/authorize then shows', async () => {
     const user = uniqueUser();

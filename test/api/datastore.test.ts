@@ -1,4 +1,5 @@
 /** The Datastore service through Envoy, with real uploads to MinIO at the URLs it signs. */
+import { internalMetadata } from '../support/internal.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { credentials } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,8 +152,9 @@ describe('POST /datastore/authorize refuses, signing nothing', () => {
 
   it('401 when the user lacks datapackage-upload', async () => {
     const denied = await uploader();
+    const metadata = await internalMetadata();
     await new Promise<void>((done, fail) =>
-      grpc.setPermissions({ userid: denied.userid, service: 'os.datastore', permissions: { 'datapackage-upload': false } }, (error) => (error ? fail(error) : done())),
+      grpc.setPermissions({ userid: denied.userid, service: 'os.datastore', permissions: { 'datapackage-upload': false } }, metadata, (error) => (error ? fail(error) : done())),
     );
     const { token } = (await gateway('/user/authorize?service=os.datastore', { headers: { authorization: `Bearer ${denied.userToken}` } })).json as { token: string };
     const reply = await authorize({ ...valid(), metadata: { owner: denied.userid, name: 'pkg' } }, { authorization: `Bearer ${token}` });

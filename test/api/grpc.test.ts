@@ -47,7 +47,7 @@ describe('gRPC server', () => {
   it('answers UNIMPLEMENTED with a message for a method without a handler, never a fake success', async () => {
     // Every method of the contract is built now; the mechanism stays for the next ones.
     const server = new Server();
-    server.addService(PackageServiceService, serviceHandlers(PackageServiceService, createLogger('silent', 'test'), {}));
+    server.addService(PackageServiceService, serviceHandlers(PackageServiceService, { logger: createLogger('silent', 'test'), resolveCaller: async () => ({ kind: 'anonymous', presentedToken: false }) }, {}));
     const port = await new Promise<number>((done, fail) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? fail(error) : done(bound))));
     const client = track(new PackageServiceClient(`127.0.0.1:${port}`, credentials.createInsecure()));
     const error = await call(client.getStats.bind(client), {}).catch((caught: ServiceError) => caught);

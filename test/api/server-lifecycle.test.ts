@@ -20,10 +20,11 @@ describe('gRPC server lifecycle', () => {
       descriptorSet: readFileSync(join(repoRoot, 'envoy', 'descriptor.pb')),
       // Only the health method is called: the auth collaborators are never reached.
       auth: { keys, tokens: unusedPort, users: unusedPort, permissions: unusedPort, providers: [], loginUrl: () => '', browserLibrary: Buffer.from(''), serviceTokens: {} },
-      datastore: { tokens: unusedPort, datastore: unusedPort },
-      search: { tokens: unusedPort, search: unusedPort },
-      workPackages: { internalTokens: unusedPort, workPackages: unusedPort },
-      packages: { tokens: unusedPort, uploads: unusedPort, packages: unusedPort, loads: unusedPort },
+      callers: { tokens: unusedPort, workPackageTokens: unusedPort, internalCredentials: unusedPort },
+      datastore: { datastore: unusedPort },
+      search: { search: unusedPort },
+      workPackages: { workPackages: unusedPort },
+      packages: { uploads: unusedPort, packages: unusedPort, loads: unusedPort },
     });
     const port = await server.listen('127.0.0.1', 0);
     expect(port).toBeGreaterThan(0);

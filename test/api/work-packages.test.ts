@@ -3,6 +3,7 @@
  * (spec/work-package-service.md), a Conductor user end to end, and hostile
  * input. Tokens are opened with the user's Crypt4GH secret key, as a client would.
  */
+import { internalMetadata } from '../support/internal.ts';
 import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { credentials } from '@grpc/grpc-js';
@@ -44,9 +45,10 @@ async function createDataset(id: string, owner: string, published = false) {
 }
 
 const grpc = () => new WorkPackageServiceClient(testStack().grpc, credentials.createInsecure());
-function setAccess(method: 'grantDatasetAccess' | 'revokeDatasetAccess', userId: string, datasetId: string) {
+async function setAccess(method: 'grantDatasetAccess' | 'revokeDatasetAccess', userId: string, datasetId: string) {
   const client = grpc();
-  return new Promise<void>((done, fail) => client[method]({ userId, datasetId }, (error) => (client.close(), error ? fail(error) : done())));
+  const metadata = await internalMetadata();
+  return new Promise<void>((done, fail) => client[method]({ userId, datasetId }, metadata, (error) => (client.close(), error ? fail(error) : done())));
 }
 
 let keys: { publicKey: Uint8Array; privateKey: Uint8Array };

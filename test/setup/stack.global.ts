@@ -84,6 +84,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     appOrigin,
     appUrl: app.url,
     signingKeyFile: String(env.CONDUCTOR_SIGNING_KEY_FILE),
+    internalSecretFile: String(env.CONDUCTOR_INTERNAL_SECRET_FILE),
     workPackageInternalKeyFile: String(env.WORK_PACKAGE_INTERNAL_KEY_FILE),
     workOrderSigningKeyFile: String(env.WORK_PACKAGE_SIGNING_KEY_FILE),
     conductorEnv: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),

@@ -24,6 +24,8 @@ export interface TestStack {
   appUrl: string;
   /** The service's private key, for tests that forge near-valid tokens. */
   signingKeyFile: string;
+  /** The secret internal callers sign their tokens with (SetPermissions, dataset grants). */
+  internalSecretFile: string;
   /** The key Conductor signs internal access tokens with (tests mint GHGA-style tokens with it). */
   workPackageInternalKeyFile: string;
   /** The key work order tokens are signed with (tests verify with its public half). */

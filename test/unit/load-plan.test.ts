@@ -11,7 +11,7 @@ const withResource = (changes: Record<string, unknown>) => ({ ...descriptor, res
 
 describe('planLoad', () => {
   it('places files next to the descriptor, loads the measure as numeric, keeps the other integers', () => {
-    const [resource] = planLoad(descriptor, source, policy).resources;
+    const [resource] = planLoad(descriptor, source, policy, 'owner').resources;
     expect(resource?.sources).toEqual([{ kind: 'datastore', key: 'owner/pkg/data/treasury.csv' }]);
     expect(resource?.fields.find((field) => field.name === 'Value')?.type).toBe('number');
     expect(resource?.fields.find((field) => field.name === 'Receipt No')?.type).toBe('integer');
@@ -19,7 +19,7 @@ describe('planLoad', () => {
   });
 
   it('holds resource URLs to the descriptor rules: the datastore, or an allowed host', () => {
-    const plan = (path: unknown) => planLoad(withResource({ path }), source, policy).resources[0]?.sources;
+    const plan = (path: unknown) => planLoad(withResource({ path }), source, policy, 'owner').resources[0]?.sources;
     expect(plan(['http://s3.example.test/bucket/owner/pkg/a.csv', 'https://data.example.org/b.csv'])).toEqual([
       { kind: 'datastore', key: 'owner/pkg/a.csv' },
       { kind: 'web', url: 'https://data.example.org/b.csv' },
@@ -28,11 +28,25 @@ describe('planLoad', () => {
     expect(() => plan('http://s3.example.test/bucket/owner/pkg/../../other/x.csv')).toThrow(/resources\[0\]\.path/);
   });
 
+  it("refuses files in another user's datastore folder, however they are written", () => {
+    const plan = (path: unknown) => planLoad(withResource({ path }), source, policy, 'owner').resources[0]?.sources;
+    expect(() => plan('http://s3.example.test/bucket/bob/private/data.csv')).toThrow(/resources\[0\]\.path: the file is not in the owner's datastore folder/);
+    expect(() => plan('../../bob/private/data.csv')).toThrow(/resources\[0\]\.path.*must not contain \. or \.\. segments/);
+    expect(() => plan('//s3.example.test/bucket/bob/private/data.csv')).toThrow(/resources\[0\]\.path/);
+    expect(() => plan('file:///etc/passwd')).toThrow(/resources\[0\]\.path/);
+    // From a descriptor on an allowed web host, relative paths cannot reach other hosts or the datastore of others.
+    const web = { kind: 'web' as const, url: 'https://data.example.org/pkg/datapackage.json' };
+    const fromWeb = (path: string) => planLoad(withResource({ path }), web, policy, 'owner').resources[0]?.sources;
+    expect(fromWeb('data/a.csv')).toEqual([{ kind: 'web', url: 'https://data.example.org/pkg/data/a.csv' }]);
+    expect(() => fromWeb('//169.254.169.254/latest')).toThrow(/resources\[0\]\.path/);
+    expect(() => fromWeb('http://s3.example.test/bucket/bob/private/data.csv')).toThrow(/not in the owner's datastore folder/);
+  });
+
   it('refuses what it cannot load, naming where', () => {
-    expect(() => planLoad(withResource({ format: 'xlsx' }), source, policy)).toThrow(/resources\[0\]\.format "xlsx": only CSV/);
-    expect(() => planLoad(withResource({ dialect: { delimiter: 'ab' } }), source, policy)).toThrow(/resources\[0\]\.dialect\.delimiter must be a single character/);
-    expect(() => planLoad(withResource({ encoding: 'nope' }), source, policy)).toThrow(/resources\[0\]\.encoding "nope" is not a known character encoding/);
+    expect(() => planLoad(withResource({ format: 'xlsx' }), source, policy, 'owner')).toThrow(/resources\[0\]\.format "xlsx": only CSV/);
+    expect(() => planLoad(withResource({ dialect: { delimiter: 'ab' } }), source, policy, 'owner')).toThrow(/resources\[0\]\.dialect\.delimiter must be a single character/);
+    expect(() => planLoad(withResource({ encoding: 'nope' }), source, policy, 'owner')).toThrow(/resources\[0\]\.encoding "nope" is not a known character encoding/);
     const badFormat = withResource({ schema: { fields: [{ name: 'Value', type: 'date', format: '%Q' }] } });
-    expect(() => planLoad(badFormat, source, policy)).toThrow(/schema\.fields\[0\]\.format "%Q": %Q is not supported/);
+    expect(() => planLoad(badFormat, source, policy, 'owner')).toThrow(/schema\.fields\[0\]\.format "%Q": %Q is not supported/);
   });
 });

@@ -71,7 +71,7 @@ export function createLoadActivities(deps: LoadDeps) {
 
     async planLoad(input: LoadInput, descriptor: Record<string, unknown>): Promise<LoadPlan> {
       try {
-        return planLoad(descriptor, input.source, deps.policy);
+        return planLoad(descriptor, input.source, deps.policy, input.owner);
       } catch (error) {
         return asFailure(error);
       }

@@ -19,6 +19,19 @@ const { loadResource } = proxyActivities<LoadActivities>({
   retry: { maximumAttempts: 3, initialInterval: '5 seconds', nonRetryableErrorTypes: ['InvalidPackage'] },
 });
 
+/**
+ * The error text `/package/status` shows to anyone who knows the URL. Bad
+ * input (InvalidPackage) is described in Conductor's own words, for the
+ * uploader to fix; anything else (a backend down after every retry, a bug)
+ * may carry internal addresses or object keys, so only a generic text is
+ * shown: the whole error stays in the workflow history and the worker log.
+ */
+function publicErrorOf(error: unknown): string {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure && cause.type === 'InvalidPackage') return cause.message;
+  return 'The load failed for a reason on the server side (a backend was unavailable, or an internal error); operators find the details in the workflow history';
+}
+
 export const loadStatusQuery = defineQuery<LoadStatus>(loadStatusQueryName);
 
 /**
@@ -57,8 +70,7 @@ export async function loadPackage(input: LoadInput): Promise<LoadStatus> {
     await saveMetadata(input, descriptor, plan.model, plan.resources, state.progress);
     step('done');
   } catch (error) {
-    const cause = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : error;
-    state = { ...state, status: 'fail', error: (cause as Error).message };
+    state = { ...state, status: 'fail', error: publicErrorOf(error) };
     upsertSearchAttributes({ ConductorLoadStatus: ['fail'] });
   }
   return state;

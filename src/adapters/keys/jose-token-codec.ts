@@ -9,6 +9,9 @@ const typeOf: Record<TokenKind, string> = {
   'oauth-login': 'conductor-oauth-login+jwt',
 };
 
+/** How far a signer's clock may run ahead of ours. */
+const clockToleranceSeconds = 30;
+
 /** JWTs signed with the service key (RS256/ES256 only: `none` and HMAC are never accepted). */
 export class JoseTokenCodec implements TokenCodec {
   constructor(private readonly keys: SigningKeys) {}
@@ -30,6 +33,8 @@ export class JoseTokenCodec implements TokenCodec {
       });
       // The claim repeats the header's kind so a verifier that ignores `typ` still cannot confuse them.
       if (payload.token_use !== kind) throw new InvalidTokenError(`not a ${kind} token`);
+      // jose checks `iat` only against a maximum age; a token from the future is forged or from a broken clock.
+      if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + clockToleranceSeconds) throw new InvalidTokenError('issued in the future');
       return payload as TokenClaims;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;

@@ -56,6 +56,7 @@ export class JoseInternalTokens implements InternalTokenVerifier, InternalTokenI
       if (error instanceof errors.JOSEError) throw new InvalidTokenError(error instanceof errors.JWTExpired ? 'expired' : 'bad signature or format');
       throw new InvalidTokenError('malformed');
     }
+    if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + 60) throw new InvalidTokenError('issued in the future');
     const { id, name, email, title } = payload;
     if (typeof id !== 'string' || !id || typeof name !== 'string' || typeof email !== 'string' || !emailPattern.test(email)) {
       throw new InvalidTokenError('missing or invalid claims');

@@ -23,6 +23,8 @@ export interface OAuthDeps {
 }
 
 const loginCookie = 'conductor_login';
+/** grant's own session cookie (state, PKCE verifier) between the redirect to the provider and the callback. */
+const grantSessionCookie = 'conductor_oauth';
 const loginSeconds = 600;
 
 /** Where the login with a provider starts (what `/user/check` lists). */
@@ -54,7 +56,7 @@ export function oauthRoutes(deps: OAuthDeps): HttpRoute[] {
       ),
     },
     session: {
-      name: 'conductor_oauth',
+      name: grantSessionCookie,
       // Derived from the service key so no extra secret has to be configured.
       secret: createHash('sha256').update(deps.keys.privateKey.export({ format: 'der', type: 'pkcs8' })).update('oauth-session').digest('hex'),
       cookie: { path: '/oauth', httpOnly: true, sameSite: 'lax', secure },
@@ -93,13 +95,20 @@ export function oauthRoutes(deps: OAuthDeps): HttpRoute[] {
       if (!login || login.provider !== provider.name) {
         return sendJsonError(response, 400, 3, 'Login session missing or expired; start the login again');
       }
-      const result = await handleGrant(request, response);
-      if (result.redirect) return;
       const next = checkNextUrl(login.next, deps.config.allowedOrigins);
-      const token = await finishLogin(deps, provider, result.response as Record<string, unknown> | undefined);
+      // A callback whose OAuth session is gone (cookie blocked or expired)
+      // cannot finish; grant would send the browser to `/`. Back to the
+      // client instead, without a jwt, as for any refused login.
+      const sessionLost = /\/callback(\?|$)/.test(request.url ?? '') && readCookie(request, grantSessionCookie) === undefined;
+      let token: string | undefined;
+      if (!sessionLost) {
+        const result = await handleGrant(request, response);
+        if (result.redirect) return;
+        token = await finishLogin(deps, provider, result.response as Record<string, unknown> | undefined);
+      }
       response.writeHead(302, {
         location: withToken(next, token),
-        'set-cookie': [cookie(loginCookie, '', 0, secure), cookie('conductor_oauth', '', 0, secure)],
+        'set-cookie': [cookie(loginCookie, '', 0, secure), cookie(grantSessionCookie, '', 0, secure)],
         'cache-control': 'no-store',
       });
       response.end();
@@ -128,10 +137,7 @@ async function finishLogin(deps: OAuthDeps, provider: IdentityProviderConfig, gr
 }
 
 async function readLoginCookie(request: IncomingMessage, codec: TokenCodec): Promise<{ next: string; provider: string } | undefined> {
-  const value = (request.headers.cookie ?? '')
-    .split(';')
-    .map((part) => part.trim().split('='))
-    .find(([name]) => name === loginCookie)?.[1];
+  const value = readCookie(request, loginCookie);
   if (!value) return undefined;
   try {
     const claims = await codec.verify('oauth-login', decodeURIComponent(value));
@@ -139,6 +145,13 @@ async function readLoginCookie(request: IncomingMessage, codec: TokenCodec): Pro
   } catch {
     return undefined;
   }
+}
+
+function readCookie(request: IncomingMessage, wanted: string): string | undefined {
+  return (request.headers.cookie ?? '')
+    .split(';')
+    .map((part) => part.trim().split('='))
+    .find(([name]) => name === wanted)?.[1] || undefined;
 }
 
 function cookie(name: string, value: string, maxAge: number, secure: boolean): string {

@@ -21,7 +21,8 @@ export class ObjectStoreAndWebPackageFiles implements PackageFiles {
       return await this.objectStore.getObject(this.bucket, key);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === 'NoSuchKey' || code === 'NotFound') throw new CoreError('not-found', `${key} is not in the datastore`);
+      // Named inside the owner's folder: the status of a load is public, the owner's id and the bucket layout are not.
+      if (code === 'NoSuchKey' || code === 'NotFound') throw new CoreError('not-found', `${key.split('/').slice(1).join('/')} is not in the datastore`);
       throw new Error(`Cannot read ${key} from the datastore: ${(error as Error).message}`);
     }
   }
@@ -31,7 +32,7 @@ export class ObjectStoreAndWebPackageFiles implements PackageFiles {
     try {
       response = await fetchPublic(url);
     } catch (error) {
-      if (error instanceof InternalAddressError) throw new CoreError('permission-denied', `${url.host}: ${error.message}`);
+      if (error instanceof InternalAddressError) throw new CoreError('permission-denied', `${url.hostname} resolves to an internal address; only public hosts are fetched`);
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new Error(`Cannot fetch ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
     }

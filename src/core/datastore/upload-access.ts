@@ -1,6 +1,6 @@
 import { CoreError } from '../errors.js';
 import type { PermissionService } from '../auth/permissions.service.js';
-import type { PermissionTokenClaims, TokenService } from '../auth/tokens.service.js';
+import type { PermissionTokenClaims } from '../auth/tokens.service.js';
 
 /** The service Conductor's permission tokens must be for, and the permission that allows uploads. */
 export const datastoreService = 'os.datastore';
@@ -13,30 +13,25 @@ export function uploadRefusal(permission: PermissionTokenClaims): string | undef
   return undefined;
 }
 
+/** Who asks to upload: a user (by user token) or the holder of a permission token. */
+export type Uploader = { kind: 'user'; userid: string } | { kind: 'permission'; claims: PermissionTokenClaims };
+
 /** Decides who may upload packages: the one place that knows what `datapackage-upload` means. */
 export class UploadAccess {
-  constructor(
-    private readonly tokens: TokenService,
-    private readonly permissions: PermissionService,
-  ) {}
+  constructor(private readonly permissions: PermissionService) {}
 
   /**
-   * The uploader behind a token: a user token of someone granted
+   * The user id of an uploader allowed to upload: a user granted
    * `datapackage-upload` on `os.datastore`, or an `os.datastore` permission
    * token granting it. Anything else is refused (403).
    */
-  async uploaderOf(token: string | undefined): Promise<string> {
-    const user = await this.tokens.verifyUserToken(token).catch((error: unknown) => {
-      if (error instanceof CoreError) return undefined;
-      throw error;
-    });
-    if (user) {
-      if (!(await this.permissions.permissionsFor(user.userid, datastoreService))[uploadPermission]) throw new CoreError('permission-denied', `${uploadPermission} is not granted`);
-      return user.userid;
+  async uploaderOf(uploader: Uploader): Promise<string> {
+    if (uploader.kind === 'user') {
+      if (!(await this.permissions.permissionsFor(uploader.userid, datastoreService))[uploadPermission]) throw new CoreError('permission-denied', `${uploadPermission} is not granted`);
+      return uploader.userid;
     }
-    const permission = await this.tokens.verifyPermissionToken(token);
-    const refusal = uploadRefusal(permission);
+    const refusal = uploadRefusal(uploader.claims);
     if (refusal) throw new CoreError('permission-denied', refusal);
-    return permission.userid;
+    return uploader.claims.userid;
   }
 }

@@ -33,7 +33,12 @@ export function locateDescriptor(raw: string | undefined, policy: DescriptorUrlP
   const base = `${policy.datastoreBase.replace(/\/+$/, '')}/`;
   if (raw.startsWith(base)) {
     // The key as written, not as URL parsing normalised it (`a/../b` must be refused, not resolved).
-    const key = decodeURIComponent(raw.slice(base.length).split(/[?#]/)[0] ?? '');
+    let key: string;
+    try {
+      key = decodeURIComponent(raw.slice(base.length).split(/[?#]/)[0] ?? '');
+    } catch {
+      throw bad('datapackage: the object path is not valid percent-encoding');
+    }
     const problem = storagePathProblem(key, 1024);
     if (problem) throw bad(`datapackage: the object path ${problem}`);
     return { kind: 'datastore', key };

@@ -1,7 +1,8 @@
 import type { DescriptorSource, ResourcePlan } from '../../../workflows/shared.js';
 import { CoreError } from '../errors.js';
 import { csvDialectOf } from './csv-dialect.js';
-import { locateDescriptor, type DescriptorUrlPolicy } from './descriptor-url.js';
+import { storagePathProblem } from '../datastore/upload-request.validation.js';
+import { locateDescriptor, type DescriptorLocation, type DescriptorUrlPolicy } from './descriptor-url.js';
 import { checkDescriptor, fiscalModelOf, type FiscalModel } from './fiscal-model.js';
 
 /** What a load will do: every resource with where its files are and how they are written, and the fiscal model. */
@@ -11,26 +12,38 @@ export interface LoadPlan {
 }
 
 /**
- * A resource path relative to the descriptor's location. An absolute URL is
- * held to the same rules as a descriptor URL: the datastore bucket, or an
- * allowed host.
+ * Where a resource's file is. A relative path is resolved against the
+ * descriptor's location; an absolute (or scheme-relative) URL, and whatever a
+ * relative path resolves to, is held to the same rules as a descriptor URL:
+ * the datastore bucket, or an allowed host. A file in the datastore must lie
+ * in the folder of the load's owner: a descriptor cannot pull another user's
+ * private upload into its table.
  */
-function resolvePath(descriptor: DescriptorSource, path: string, policy: DescriptorUrlPolicy, where: string): DescriptorSource {
-  if (/^https?:\/\//i.test(path)) {
-    try {
-      const location = locateDescriptor(path, policy);
-      return location.kind === 'datastore' ? location : { kind: 'web', url: location.url.toString() };
-    } catch (error) {
-      if (error instanceof CoreError) throw new CoreError('invalid-argument', `${where}: ${error.message.replace(/^datapackage:? ?/, '')}`);
-      throw error;
+function resolvePath(descriptor: DescriptorSource, path: string, policy: DescriptorUrlPolicy, owner: string, where: string): DescriptorSource {
+  let location: DescriptorLocation;
+  try {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
+      location = locateDescriptor(path, policy);
+    } else if (descriptor.kind === 'datastore') {
+      const key = [...descriptor.key.split('/').slice(0, -1), path].join('/');
+      const problem = storagePathProblem(key, 1024);
+      if (problem) throw new CoreError('invalid-argument', `the object path ${problem}`);
+      location = { kind: 'datastore', key };
+    } else {
+      location = locateDescriptor(new URL(path, descriptor.url).toString(), policy);
     }
+  } catch (error) {
+    if (error instanceof CoreError) throw new CoreError('invalid-argument', `${where}: ${error.message.replace(/^datapackage:? ?/, '')}`);
+    throw error;
   }
-  if (descriptor.kind === 'datastore') return { kind: 'datastore', key: [...descriptor.key.split('/').slice(0, -1), path].join('/') };
-  return { kind: 'web', url: new URL(path, descriptor.url).toString() };
+  if (location.kind === 'web') return { kind: 'web', url: location.url.toString() };
+  if (location.key.split('/')[0] !== owner) throw new CoreError('invalid-argument', `${where}: the file is not in the owner's datastore folder`);
+  return location;
 }
 
 /** Checks a descriptor and plans its load; bad input fails with a CoreError naming what is wrong. */
-export function planLoad(descriptor: Record<string, unknown>, source: DescriptorSource, policy: DescriptorUrlPolicy): LoadPlan {
+/** `owner` is the user the load is for: datastore files outside their folder are refused. */
+export function planLoad(descriptor: Record<string, unknown>, source: DescriptorSource, policy: DescriptorUrlPolicy, owner: string): LoadPlan {
   const checked = checkDescriptor(descriptor);
   const model = fiscalModelOf(descriptor, checked);
   const measureSources = new Set(model.measures.map((measure) => measure.source));
@@ -51,7 +64,7 @@ export function planLoad(descriptor: Record<string, unknown>, source: Descriptor
     return {
       index,
       name: resource.resource,
-      sources: paths.map((path) => resolvePath(source, path, policy, `${at}.path`)),
+      sources: paths.map((path) => resolvePath(source, path, policy, owner, `${at}.path`)),
       // Measures are amounts of money: loaded as numeric even when declared
       // integer, since published budgets often carry decimals (the Australian
       // budget demo does); numeric keeps every integer exactly.

@@ -38,7 +38,8 @@ export class SearchService {
     if (parameters.filters.length > maxFilterValues) throw bad(`At most ${maxFilterValues} filter values per search`);
     const byField = new Map<string, SearchValue[]>();
     for (const { field, value } of parameters.filters) {
-      const kind = this.settings.filterableFields[field];
+      // Own keys only: `constructor`, `__proto__` or `toString` are not fields.
+      const kind = Object.hasOwn(this.settings.filterableFields, field) ? this.settings.filterableFields[field] : undefined;
       if (!kind) throw bad(`Cannot filter on ${JSON.stringify(field.slice(0, 100))}: not a searchable field`);
       const parsed = jsonScalar(field, value);
       if (kind === 'number' && typeof parsed !== 'number') throw bad(`${field} takes a number`);

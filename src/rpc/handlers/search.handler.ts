@@ -1,15 +1,9 @@
 import { CoreError } from '../../core/errors.js';
-import type { TokenService } from '../../core/auth/tokens.service.js';
 import type { SearchService } from '../../core/search/search.service.js';
 import { SearchServiceService, type SearchServiceServer } from '../../gen/conductor/search/v1/search.js';
-import type { Logger } from '../../logger.js';
-import { requestToken } from '../request-token.js';
-import { serviceHandlers } from '../service-handlers.js';
-import { unary } from '../unary.js';
+import { serviceHandlers, type RpcRuntime } from '../service-handlers.js';
 
 export interface SearchHandlerDeps {
-  logger: Logger;
-  tokens: TokenService;
   search: SearchService;
 }
 
@@ -22,10 +16,9 @@ const maxParameters = 200;
  * arbitrary `<field>=<JSON>` query parameters, which a transcoder cannot map
  * to fields; they are read from the original request path (`CallContext.originalPath`).
  */
-export function searchHandlers({ logger, tokens, search }: SearchHandlerDeps): SearchServiceServer {
-  return serviceHandlers<SearchServiceServer>(SearchServiceService, logger, {
-    search: unary(logger, async (request, context) => {
-      const { originalPath } = context;
+export function searchHandlers(runtime: RpcRuntime, { search }: SearchHandlerDeps): SearchServiceServer {
+  return serviceHandlers<SearchServiceServer>(SearchServiceService, runtime, {
+    search: async (request, { originalPath, caller }) => {
       const filters = [...request.filters];
       if (originalPath !== undefined) {
         const parameters = [...new URLSearchParams(originalPath.split('?')[1] ?? '')];
@@ -33,17 +26,11 @@ export function searchHandlers({ logger, tokens, search }: SearchHandlerDeps): S
         for (const [field, value] of parameters) if (!reserved.has(field)) filters.push({ field, value });
       }
       // An invalid token searches anonymously (reference behaviour), it is not an error.
-      const viewer = await tokens.verifyUserToken(requestToken(context, request.jwt)).then(
-        (claims) => claims.userid,
-        (error: unknown) => {
-          if (error instanceof CoreError) return undefined;
-          throw error;
-        },
-      );
+      const viewer = caller.kind === 'user' ? caller.userid : undefined;
       const results = await search.find({ kind: request.kind, q: request.q, size: request.size, filters }, viewer);
       // Through the gateway only the JSON body is sent: encoding the results twice (Struct and JSON) cost a third of the time.
       if (originalPath === undefined) return { results, httpBody: undefined };
       return { results: [], httpBody: { contentType: 'application/json', data: Buffer.from(JSON.stringify(results)), extensions: [] } };
-    }),
+    },
   });
 }
