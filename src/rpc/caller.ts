@@ -48,7 +48,18 @@ export function callerResolver({ tokens, workPackageTokens, internalCredentials 
         return asPermission(requestToken(context, jwtOf(request)));
       case 'user-or-permission': {
         const token = requestToken(context, jwtOf(request));
-        return (await asUser(token)) ?? (await asPermission(token));
+        let userRefusal: unknown;
+        try {
+          const claims = await tokens.verifyUserToken(token);
+          return { kind: 'user', userid: claims.userid, claims };
+        } catch (error) {
+          if (!(error instanceof CoreError)) throw error;
+          userRefusal = error;
+        }
+        // Neither kind: say why the token failed as the kind it is (a revoked user token is "revoked", not "not a permission token").
+        return asPermission(token).catch((permissionRefusal: unknown) => {
+          throw permissionRefusal instanceof CoreError && /not a permission token/.test(permissionRefusal.message) ? userRefusal : permissionRefusal;
+        });
       }
       case 'work-package-user': {
         const token = bearerToken(context);

@@ -2,10 +2,9 @@
  * Every route of the contract must be an HTTP binding of the built descriptor
  * set (what Envoy actually transcodes), so none can go missing unnoticed.
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../scripts/stack/paths.ts';
+import { accessPolicy } from '../../src/rpc/access-policy.ts';
+import { contractMethods } from '../support/descriptor.ts';
 
 /** The routes of the contract (method + path; `{x}` marks a path parameter), one per table row and alias. */
 const contractRoutes = [
@@ -25,40 +24,9 @@ const extraRoutes = [
   'GET /user/jwks', 'GET /auth/jwks', 'GET /.well-known/jwks.json',
 ];
 
-interface HttpRule {
-  get?: string;
-  post?: string;
-  put?: string;
-  delete?: string;
-  patch?: string;
-  additionalBindings?: HttpRule[];
-}
-
-/** Reads the HTTP bindings out of envoy/descriptor.pb (decoded by buf, which knows the google.api.http extension). */
+/** Every HTTP binding of the built descriptor set, with its method. */
 function bindingsInDescriptor(): { route: string; method: string }[] {
-  const image = JSON.parse(
-    execFileSync(join(repoRoot, 'node_modules', '.bin', 'buf'), ['build', 'envoy/descriptor.pb#format=binpb', '-o', '-#format=json'], {
-      cwd: repoRoot,
-      maxBuffer: 64 * 1024 * 1024,
-    }).toString(),
-  ) as { file: { package?: string; service?: { name: string; method: { name: string; options?: Record<string, HttpRule> }[] }[] }[] };
-  const found: { route: string; method: string }[] = [];
-  for (const file of image.file) {
-    if (!file.package?.startsWith('conductor.')) continue;
-    for (const service of file.service ?? []) {
-      for (const method of service.method) {
-        const rule = method.options?.['[google.api.http]'];
-        if (!rule) continue;
-        for (const binding of [rule, ...(rule.additionalBindings ?? [])]) {
-          for (const verb of ['get', 'post', 'put', 'delete', 'patch'] as const) {
-            const path = binding[verb];
-            if (path) found.push({ route: `${verb.toUpperCase()} ${path}`, method: `${file.package}.${service.name}/${method.name}` });
-          }
-        }
-      }
-    }
-  }
-  return found;
+  return contractMethods().flatMap((method) => method.bindings.map((binding) => ({ route: binding.route, method: method.path.slice(1) })));
 }
 
 describe('HTTP bindings in the built descriptor set', () => {
@@ -85,5 +53,17 @@ describe('HTTP bindings in the built descriptor set', () => {
     for (const route of contractRoutes.filter((candidate) => candidate.includes(' /user/'))) {
       expect(methodOf(route.replace(' /user/', ' /auth/')), route).toBe(methodOf(route));
     }
+  });
+});
+
+describe('the access policy (src/rpc/access-policy.ts)', () => {
+  it('names every method of the contract, and nothing else', () => {
+    const methods = contractMethods().map((method) => method.path).sort();
+    expect(Object.keys(accessPolicy).sort()).toEqual(methods);
+  });
+
+  it('keeps internal methods off HTTP: no method reachable through the gateway is internal', () => {
+    const exposedInternal = contractMethods().filter((method) => method.bindings.length > 0 && accessPolicy[method.path] === 'internal');
+    expect(exposedInternal.map((method) => method.path)).toEqual([]);
   });
 });
