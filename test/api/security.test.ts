@@ -5,11 +5,14 @@
  * prototype keys as filters, long login URLs, lost OAuth sessions, tokens
  * from the future).
  */
+import { execFile } from 'node:child_process';
 import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../scripts/stack/paths.ts';
 import { JoseInternalCredentials } from '../../src/adapters/keys/internal-credentials.adapter.ts';
 import { AuthServiceClient } from '../../src/gen/conductor/auth/v1/auth.js';
 import { WorkPackageServiceClient } from '../../src/gen/conductor/workpackage/v1/workpackage.js';
@@ -72,6 +75,26 @@ describe('internal methods', () => {
     expect(await permissionsOf(userToken, 'os.granted')).toEqual({ admin: true });
     auth.close();
     workPackages.close();
+  });
+
+  it('the operator CLIs call them as internal callers, and say what is missing without the secret', async () => {
+    const user = uniqueUser();
+    const token = await logIn('google', user);
+    const [host, port] = testStack().grpc.split(':') as [string, string];
+    const cli = (name: string, args: string[], secretFile?: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+        const env = { PATH: process.env.PATH, CONDUCTOR_GRPC_HOST: host, CONDUCTOR_GRPC_PORT: port, ...(secretFile ? { CONDUCTOR_INTERNAL_SECRET_FILE: secretFile } : {}) };
+        execFile(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', `${name}.js`), ...args], { env }, (error, stdout, stderr) => done({ code: error ? (error.code as number) : 0, stdout, stderr }));
+      });
+    const granted = await cli('set-permissions', [md5(user.email), 'os.cli', '{"admin":true}'], testStack().internalSecretFile);
+    expect(granted).toMatchObject({ code: 0, stdout: '{"admin":true}\n' });
+    expect(await permissionsOf(token, 'os.cli')).toEqual({ admin: true });
+    const refused = await cli('set-permissions', [md5(user.email), 'os.cli', '{"admin":false}']);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('CONDUCTOR_INTERNAL_SECRET') });
+    expect(await permissionsOf(token, 'os.cli')).toEqual({ admin: true });
+    expect(await cli('dataset-access', ['grant', md5(user.email), 'nobody:nothing'], testStack().internalSecretFile)).toMatchObject({ code: 0, stdout: expect.stringContaining('granted') });
+    expect(await cli('dataset-access', ['revoke', md5(user.email), 'nobody:nothing'], testStack().internalSecretFile)).toMatchObject({ code: 0, stdout: expect.stringContaining('revoked') });
+    expect(await cli('dataset-access', ['steal', 'x', 'y'], testStack().internalSecretFile)).toMatchObject({ code: 2, stderr: expect.stringContaining('usage') });
   });
 
   it('every application/grpc* content type gets a JSON 403 on the public listener, whatever the route', async () => {
