@@ -1,5 +1,6 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { CoreError, type ErrorKind } from '../core/errors.js';
+import { isBackendUnavailable } from './backend-unavailable.js';
 
 /** The one table from core error kinds to gRPC status codes (Envoy then picks the HTTP status). */
 const statusOf: Record<ErrorKind, status> = {
@@ -15,11 +16,12 @@ const statusOf: Record<ErrorKind, status> = {
 };
 
 /** Turns whatever a handler threw into a gRPC error; unexpected errors never leak their details. */
-export function toServiceError(error: unknown): Partial<ServiceError> & { unexpected: boolean } {
+export function toServiceError(error: unknown): Partial<ServiceError> & { unexpected: boolean; backendDown?: boolean } {
   if (error instanceof CoreError) {
     const metadata = new Metadata();
     if (error.kind === 'unprocessable') metadata.set('x-http-status', '422');
     return { code: statusOf[error.kind], details: error.message, metadata, unexpected: false };
   }
+  if (isBackendUnavailable(error)) return { code: status.UNAVAILABLE, details: 'A backend is unavailable; try again shortly', unexpected: false, backendDown: true };
   return { code: status.INTERNAL, details: 'Internal error; it has been logged', unexpected: true };
 }

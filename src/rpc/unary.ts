@@ -53,6 +53,7 @@ export function unary<Request, Response>(
         const serviceError = toServiceError(error);
         const line = { request_id: requestId, method: call.getPath(), code: serviceError.code, ms: elapsed(started) };
         if (serviceError.unexpected) logger.error({ ...line, err: error }, 'rpc failed');
+        else if (serviceError.backendDown) logger.warn({ ...line, err: error }, 'rpc: backend unavailable');
         else logger.info({ ...line, message: serviceError.details }, 'rpc');
         callback(serviceError);
       },
