@@ -22,6 +22,7 @@ import { createHttpListener, refusedGrpcRoute } from './adapters/oauth/http-list
 import { loginUrl, oauthRoutes } from './adapters/oauth/oauth.routes.js';
 import { createOrm } from './adapters/postgres/orm.js';
 import { LoadedDataRepository } from './adapters/postgres/repositories/loaded-data.repository.js';
+import { LoadStatusRepository } from './adapters/postgres/repositories/load-status.repository.js';
 import { PermissionRepository } from './adapters/postgres/repositories/permission.repository.js';
 import { RevocationRepository } from './adapters/postgres/repositories/revocation.repository.js';
 import { UserRepository } from './adapters/postgres/repositories/user.repository.js';
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     ? { [config.workPackage.service]: (user: { idhash: string; name: string; email: string }) => internalTokens.issue({ id: user.idhash, name: user.name, email: user.email }) }
     : {};
 
-  const packageLoads = new PackageLoadService(new TemporalLoadRunner(temporal.client, config.temporal), {
+  const packageLoads = new PackageLoadService(new TemporalLoadRunner(temporal.client, config.temporal), new LoadStatusRepository(orm), {
     datastoreBase: `${config.objectStore.publicEndpoint}/${config.objectStore.bucket}`,
     allowedHosts: config.packages.allowedHosts,
   });

@@ -10,6 +10,7 @@ import { createObjectStoreClient } from '../src/adapters/minio/client.js';
 import { ObjectStoreAndWebPackageFiles } from '../src/adapters/package-files/package-files.adapter.js';
 import { createOrm } from '../src/adapters/postgres/orm.js';
 import { LoadedDataRepository } from '../src/adapters/postgres/repositories/loaded-data.repository.js';
+import { LoadStatusRepository } from '../src/adapters/postgres/repositories/load-status.repository.js';
 import { PostgresTableLoader } from '../src/adapters/postgres/table-loader.adapter.js';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
         tables: new PostgresTableLoader(orm, config.packages.checkpointRows),
         registry: new ElasticsearchPackageRegistry(search, config.search.indexPrefix),
         loaded: new LoadedDataRepository(orm),
+        statuses: new LoadStatusRepository(orm),
         policy: { datastoreBase: `${config.objectStore.publicEndpoint}/${config.objectStore.bucket}`, allowedHosts: config.packages.allowedHosts },
         maxDescriptorBytes: config.packages.maxDescriptorBytes,
         maxResourceBytes: config.packages.maxResourceBytes,

@@ -2,10 +2,20 @@ import type { LoadInput, LoadStatus } from '../../workflows/shared.js';
 
 export type { LoadInput, LoadStatus };
 
-/** Runs package loads (Temporal): one per descriptor URL; a second start joins the running one. */
+/** Starting a load found another one running under the same workflow id (a race with another upload). */
+export class LoadAlreadyRunningError extends Error {
+  constructor(workflowId: string) {
+    super(`${workflowId} is already running`);
+    this.name = 'LoadAlreadyRunningError';
+  }
+}
+
+/** Runs package loads (Temporal): one workflow per dataset, so two loads of one dataset never run at once. */
 export interface LoadRunner {
-  /** Starts the load, or joins the one running for the same URL; answers its current status. */
-  start(loadId: string, input: LoadInput): Promise<LoadStatus>;
-  /** The load's status, or null when no load is known for that id. */
-  status(loadId: string): Promise<(LoadStatus & { datasetId?: string; workflowUrl?: string }) | null>;
+  /** The descriptor URL the dataset's running load reads, or null when none runs. */
+  running(workflowId: string): Promise<string | null>;
+  /** Starts a load; throws LoadAlreadyRunningError when one already runs under that id. */
+  start(workflowId: string, input: LoadInput): Promise<void>;
+  /** Where operators watch a run in the Temporal UI, when it is configured. */
+  workflowUrl(workflowId: string, runId: string | null): string | undefined;
 }

@@ -7,6 +7,7 @@ import type { FiscalModel } from '../../src/core/packages/fiscal-model.js';
 import { planLoad, type LoadPlan } from '../../src/core/packages/load-plan.js';
 import { datasetRecordFor, registryDocumentFor } from '../../src/core/packages/package-metadata.js';
 import { tableNameFor } from '../../src/core/packages/table-names.js';
+import type { LoadStatusStore, LoadStatusUpdate } from '../../src/ports/load-status-store.js';
 import type { PackageFiles } from '../../src/ports/package-files.js';
 import type { LoadedData, PackageRegistry } from '../../src/ports/package-registry.js';
 import type { TableLoader } from '../../src/ports/table-loader.js';
@@ -18,6 +19,7 @@ export interface LoadDeps {
   tables: TableLoader;
   registry: PackageRegistry;
   loaded: LoadedData;
+  statuses: LoadStatusStore;
   policy: DescriptorUrlPolicy;
   maxDescriptorBytes: number;
   maxResourceBytes: number;
@@ -56,6 +58,16 @@ async function* concatenated(deps: LoadDeps, resource: ResourcePlan): AsyncGener
 /** Builds the package-loading activities over their dependencies. */
 export function createLoadActivities(deps: LoadDeps) {
   return {
+    /** Records that a step of the load begins (the durable status /package/status answers from). */
+    async recordStatus(input: LoadInput, update: Omit<LoadStatusUpdate, 'runId'>): Promise<void> {
+      const { workflowExecution } = Context.current().info;
+      if (!workflowExecution) throw new Error('recordStatus runs only for a workflow');
+      await deps.statuses.record(
+        { descriptorUrl: input.descriptorUrl, datasetId: input.datasetId, owner: input.owner, workflowId: workflowExecution.workflowId },
+        { ...update, runId: workflowExecution.runId },
+      );
+    },
+
     async fetchDescriptor(input: LoadInput): Promise<Record<string, unknown>> {
       try {
         const chunks: Uint8Array[] = [];

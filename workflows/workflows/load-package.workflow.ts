@@ -32,6 +32,13 @@ function publicErrorOf(error: unknown): string {
   return 'The load failed for a reason on the server side (a backend was unavailable, or an internal error); operators find the details in the workflow history';
 }
 
+// Recording a status waits out a database outage rather than failing the load.
+const { recordStatus } = proxyLocalActivities<LoadActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
 export const loadStatusQuery = defineQuery<LoadStatus>(loadStatusQueryName);
 
 /**
@@ -42,36 +49,41 @@ export const loadStatusQuery = defineQuery<LoadStatus>(loadStatusQueryName);
 export async function loadPackage(input: LoadInput): Promise<LoadStatus> {
   let state: LoadStatus = { status: 'queued', progress: 0 };
   setHandler(loadStatusQuery, () => state);
-  const step = (status: LoadStatusName) => {
-    state = { ...state, status };
+  // Each status is recorded in PostgreSQL as its step begins: /package/status reads it from there.
+  const step = async (status: LoadStatusName, resource?: number) => {
+    state = { ...state, status, ...(resource === undefined ? {} : { resource }) };
     upsertSearchAttributes({ ConductorLoadStatus: [status], ConductorRowsLoaded: [state.progress] });
+    await recordStatus(input, { status, progress: state.progress, ...(resource === undefined ? {} : { resource }) });
   };
   upsertSearchAttributes({ ConductorDatasetId: [input.datasetId], ConductorOwner: [input.owner] });
   try {
-    step('initializing');
-    step('loading-datapackage');
+    await step('initializing');
+    await step('loading-datapackage');
     const descriptor = await fetchDescriptor(input);
-    step('validating-datapackage');
+    await step('validating-datapackage');
     const plan = await planLoad(input, descriptor);
     for (const resource of plan.resources) {
-      step('loading-resource');
+      await step('loading-resource');
       // Each resource loads aside and replaces its table in one transaction,
       // so deleting and creating the table happen inside loading-data.
-      step('deleting-table');
-      step('creating-table');
-      step('loading-data-ready');
-      state = { ...state, resource: resource.index };
-      step('loading-data');
+      await step('deleting-table');
+      await step('creating-table');
+      await step('loading-data-ready');
+      await step('loading-data', resource.index);
       const loaded = await loadResource(input, resource);
       state = { status: state.status, progress: state.progress + loaded.rows };
     }
-    step('creating-babbage-model');
-    step('saving-metadata');
+    await step('creating-babbage-model');
+    await step('saving-metadata');
     await saveMetadata(input, descriptor, plan.model, plan.resources, state.progress);
-    step('done');
+    await step('done');
   } catch (error) {
-    state = { ...state, status: 'fail', error: publicErrorOf(error) };
+    const message = publicErrorOf(error);
+    state = { status: 'fail', progress: state.progress, error: message };
     upsertSearchAttributes({ ConductorLoadStatus: ['fail'] });
+    await recordStatus(input, { status: 'fail', progress: state.progress, error: message });
+    // The run itself fails too, so the Temporal UI shows a failed load as failed.
+    throw ApplicationFailure.nonRetryable(message, 'LoadFailed');
   }
   return state;
 }

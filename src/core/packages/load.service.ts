@@ -1,23 +1,31 @@
-import { createHash } from 'node:crypto';
 import { CoreError } from '../errors.js';
-import type { LoadRunner, LoadStatus } from '../../ports/load-runner.js';
+import { LoadAlreadyRunningError, type LoadRunner, type LoadStatus } from '../../ports/load-runner.js';
+import type { LoadStatusStore, LoadStep } from '../../ports/load-status-store.js';
 import { locateDescriptor, type DescriptorUrlPolicy } from './descriptor-url.js';
 
-/** The load of a descriptor URL: one per URL, so a second upload joins the running one. */
-export function loadIdFor(descriptorUrl: string): string {
-  return `load-${createHash('sha256').update(descriptorUrl).digest('hex').slice(0, 40)}`;
+/** The workflow of a dataset's loads: one id per dataset, so two loads of one dataset never run at once. */
+export function loadWorkflowIdFor(datasetId: string): string {
+  return `load:${datasetId}`;
 }
 
 const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 100) || 'package';
+
+/** What `/package/status` answers. */
+export type LoadStatusAnswer = LoadStatus & { datasetId: string; workflowUrl?: string; steps: LoadStep[] };
 
 /** `/package/upload` and `/package/status`. */
 export class PackageLoadService {
   constructor(
     private readonly runner: LoadRunner,
+    private readonly statuses: LoadStatusStore,
     private readonly policy: DescriptorUrlPolicy,
   ) {}
 
-  /** Starts (or joins) the load of a descriptor for a user allowed to upload. */
+  /**
+   * Starts the load of a descriptor for a user allowed to upload. An upload
+   * of the URL being loaded joins that load; an upload of another URL of a
+   * dataset being loaded is refused (409) until that load ends.
+   */
   async upload(userid: string, descriptorUrl: string | undefined): Promise<LoadStatus> {
     const location = locateDescriptor(descriptorUrl, this.policy);
     const url = descriptorUrl as string;
@@ -33,14 +41,46 @@ export class PackageLoadService {
       name = parts.at(-2) ?? location.url.hostname;
     }
     const datasetId = `${owner}:${slug(name)}`;
+    const workflowId = loadWorkflowIdFor(datasetId);
     const source = location.kind === 'datastore' ? { kind: 'datastore' as const, key: location.key } : { kind: 'web' as const, url: location.url.toString() };
-    return this.runner.start(loadIdFor(url), { descriptorUrl: url, source, owner, datasetId });
+
+    const joined = await this.joinRunning(workflowId, url, datasetId);
+    if (joined) return joined;
+    await this.statuses.queue({ descriptorUrl: url, datasetId, owner, workflowId });
+    try {
+      await this.runner.start(workflowId, { descriptorUrl: url, source, owner, datasetId });
+    } catch (error) {
+      // Another upload of the dataset started a load between our look and our start.
+      if (error instanceof LoadAlreadyRunningError) return (await this.joinRunning(workflowId, url, datasetId)) ?? { status: 'queued', progress: 0 };
+      throw error;
+    }
+    return { status: 'queued', progress: 0 };
   }
 
-  async status(descriptorUrl: string | undefined): Promise<LoadStatus & { datasetId?: string; workflowUrl?: string }> {
+  /** The status of the URL's last load, from the durable record (no worker or workflow history needed). */
+  async status(descriptorUrl: string | undefined): Promise<LoadStatusAnswer> {
     if (!descriptorUrl) throw new CoreError('invalid-argument', 'datapackage is required');
-    const status = await this.runner.status(loadIdFor(descriptorUrl));
-    if (!status) throw new CoreError('not-found', 'No load is known for that datapackage');
-    return status;
+    const stored = await this.statuses.find(descriptorUrl);
+    if (!stored) throw new CoreError('not-found', 'No load is known for that datapackage');
+    const workflowUrl = this.runner.workflowUrl(stored.workflowId, stored.runId);
+    return {
+      status: stored.status,
+      progress: stored.progress,
+      ...(stored.error ? { error: stored.error } : {}),
+      datasetId: stored.datasetId,
+      ...(workflowUrl ? { workflowUrl } : {}),
+      steps: stored.steps,
+    };
+  }
+
+  /** The running load's status when it reads this URL; a 409 when it reads another; undefined when none runs. */
+  private async joinRunning(workflowId: string, url: string, datasetId: string): Promise<LoadStatus | undefined> {
+    const running = await this.runner.running(workflowId);
+    if (running === null) return undefined;
+    if (running !== url) {
+      throw new CoreError('already-exists', `Dataset ${datasetId} is being loaded from another descriptor (${running}); upload again when that load has ended`);
+    }
+    const stored = await this.statuses.find(url);
+    return stored ? { status: stored.status, progress: stored.progress } : { status: 'queued', progress: 0 };
   }
 }

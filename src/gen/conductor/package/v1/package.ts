@@ -72,7 +72,24 @@ export interface GetStatusResponse {
     | string
     | undefined;
   /** workflow_url links to the load in the Temporal UI, when configured. */
-  workflowUrl?: string | undefined;
+  workflowUrl?:
+    | string
+    | undefined;
+  /**
+   * steps are the statuses this load has gone through so far, in order, each
+   * with when it began and the records loaded by then.
+   */
+  steps: LoadStep[];
+}
+
+/** LoadStep is one status a load went through. */
+export interface LoadStep {
+  /** status is the status entered. */
+  status: string;
+  /** at is when it was entered (RFC 3339). */
+  at: string;
+  /** rows is the number of records loaded by then. */
+  rows: number;
 }
 
 /** PublishRequest changes a dataset's visibility. */
@@ -397,7 +414,7 @@ export const GetStatusRequest: MessageFns<GetStatusRequest> = {
 };
 
 function createBaseGetStatusResponse(): GetStatusResponse {
-  return { status: "", progress: undefined, error: undefined, datasetId: undefined, workflowUrl: undefined };
+  return { status: "", progress: undefined, error: undefined, datasetId: undefined, workflowUrl: undefined, steps: [] };
 }
 
 export const GetStatusResponse: MessageFns<GetStatusResponse> = {
@@ -416,6 +433,9 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
     }
     if (message.workflowUrl !== undefined) {
       writer.uint32(42).string(message.workflowUrl);
+    }
+    for (const v of message.steps) {
+      LoadStep.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -473,6 +493,14 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
             message.workflowUrl = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.steps.push(LoadStep.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -500,6 +528,7 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
         : isSet(object.workflow_url)
         ? globalThis.String(object.workflow_url)
         : undefined,
+      steps: globalThis.Array.isArray(object?.steps) ? object.steps.map((e: any) => LoadStep.fromJSON(e)) : [],
     };
   },
 
@@ -520,6 +549,9 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
     if (message.workflowUrl !== undefined) {
       obj.workflowUrl = message.workflowUrl;
     }
+    if (message.steps?.length) {
+      obj.steps = message.steps.map((e) => LoadStep.toJSON(e));
+    }
     return obj;
   },
 
@@ -533,6 +565,108 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
     message.error = object.error ?? undefined;
     message.datasetId = object.datasetId ?? undefined;
     message.workflowUrl = object.workflowUrl ?? undefined;
+    message.steps = object.steps?.map((e) => LoadStep.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseLoadStep(): LoadStep {
+  return { status: "", at: "", rows: 0 };
+}
+
+export const LoadStep: MessageFns<LoadStep> = {
+  encode(message: LoadStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    if (message.at !== "") {
+      writer.uint32(18).string(message.at);
+    }
+    if (message.rows !== 0) {
+      writer.uint32(25).double(message.rows);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LoadStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLoadStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.at = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.rows = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LoadStep {
+    return {
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      at: isSet(object.at) ? globalThis.String(object.at) : "",
+      rows: isSet(object.rows) ? globalThis.Number(object.rows) : 0,
+    };
+  },
+
+  toJSON(message: LoadStep): unknown {
+    const obj: any = {};
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.at !== "") {
+      obj.at = message.at;
+    }
+    if (message.rows !== 0) {
+      obj.rows = floatToJson(message.rows);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LoadStep>, I>>(base?: I): LoadStep {
+    return LoadStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LoadStep>, I>>(object: I): LoadStep {
+    const message = createBaseLoadStep();
+    message.status = object.status ?? "";
+    message.at = object.at ?? "";
+    message.rows = object.rows ?? 0;
     return message;
   },
 };
