@@ -30,6 +30,10 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: new URL('./workflows/index.js', import.meta.url).pathname,
+    // On SIGTERM running activities get this long to finish (a load resumes
+    // from its checkpoint elsewhere), then the worker stops regardless.
+    shutdownGraceTime: '10 seconds',
+    shutdownForceTime: '20 seconds',
     activities: {
       ...createActivities({ orm, search, objectStore, bucket: config.objectStore.bucket }),
       ...createLoadActivities({

@@ -28,22 +28,28 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Signal that stops the service cleanly. */
   stopSignal?: NodeJS.Signals;
+  /** Restart it, with backoff, when it exits without being asked to (Conductor's server and worker). */
+  restart?: boolean;
 }
 
 /** Starts a service with its output in a log file and waits until it is ready. */
 export async function startService(options: StartOptions): Promise<ServiceProcess> {
   mkdirSync(dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
-  const child = spawn(options.command, options.args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    uid: options.uid,
-    gid: options.gid,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: false,
-  });
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
+  const spawnChild = () => {
+    const child = spawn(options.command, options.args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      uid: options.uid,
+      gid: options.gid,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: false,
+    });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    return child;
+  };
+  let child = spawnChild();
   let exited: string | undefined;
   child.on('exit', (code, signal) => {
     exited = `exited with ${signal ?? code}`;
@@ -64,15 +70,44 @@ export async function startService(options: StartOptions): Promise<ServiceProces
     await sleep(250);
   }
   say(options.name, `ready in ${((Date.now() - started) / 1000).toFixed(1)}s (log: ${options.logFile})`);
-  return {
+
+  // Supervision: an exit nobody asked for is printed and, for services that
+  // ask for it, answered with a restart after a growing pause (1 s, 2 s, …
+  // 30 s; back to 1 s once a run has lasted a minute).
+  let stopping = false;
+  let pause = 1_000;
+  let restartTimer: NodeJS.Timeout | undefined;
+  const supervise = (current: ReturnType<typeof spawnChild>) => {
+    const runStarted = Date.now();
+    current.once('exit', (code, signal) => {
+      if (stopping) return;
+      if (Date.now() - runStarted > 60_000) pause = 1_000;
+      if (!options.restart) return say(options.name, `exited unexpectedly (${signal ?? code}); see ${options.logFile}`);
+      say(options.name, `exited unexpectedly (${signal ?? code}); restarting in ${pause / 1000}s (log: ${options.logFile})`);
+      restartTimer = setTimeout(() => {
+        if (stopping) return;
+        child = spawnChild();
+        child.once('error', (error) => say(options.name, `could not restart: ${error.message}`));
+        service.pid = child.pid;
+        supervise(child);
+      }, pause);
+      pause = Math.min(pause * 2, 30_000);
+    });
+  };
+  supervise(child);
+
+  const service: ServiceProcess = {
     name: options.name,
     logFile: options.logFile,
     pid: child.pid,
     stop: async () => {
+      stopping = true;
+      clearTimeout(restartTimer);
       await stopChild(child, options.stopSignal ?? 'SIGTERM');
       log.end();
     },
   };
+  return service;
 }
 
 /** Asks a child to stop, and kills it if it has not within 20 seconds. */

@@ -21,6 +21,7 @@ export function startConductorServer(env: NodeJS.ProcessEnv, grpcPort: number, h
     cwd: repoRoot,
     logFile,
     ready: async () => (await portOpen(grpcPort)) && (await portOpen(httpPort)),
+    restart: true,
   });
 }
 
@@ -38,6 +39,7 @@ export async function startConductorWorker(env: NodeJS.ProcessEnv, logFile: stri
       env,
       cwd: repoRoot,
       logFile,
+      restart: true,
       ready: async () => {
         const queue = await connection.workflowService.describeTaskQueue({
           namespace: env.TEMPORAL_NAMESPACE ?? 'default',
