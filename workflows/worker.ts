@@ -9,7 +9,6 @@ import { ElasticsearchPackageRegistry } from '../src/adapters/elasticsearch/pack
 import { createObjectStoreClient } from '../src/adapters/minio/client.js';
 import { ObjectStoreAndWebPackageFiles } from '../src/adapters/package-files/package-files.adapter.js';
 import { createOrm } from '../src/adapters/postgres/orm.js';
-import { LoadedDataRepository } from '../src/adapters/postgres/repositories/loaded-data.repository.js';
 import { LoadStatusRepository } from '../src/adapters/postgres/repositories/load-status.repository.js';
 import { PostgresTableLoader } from '../src/adapters/postgres/table-loader.adapter.js';
 import { ConfigError, loadConfig } from '../src/config/index.js';
@@ -40,7 +39,6 @@ async function main(): Promise<void> {
         files: new ObjectStoreAndWebPackageFiles(objectStore, config.objectStore.bucket),
         tables: new PostgresTableLoader(orm, config.packages.checkpointRows),
         registry: new ElasticsearchPackageRegistry(search, config.search.indexPrefix),
-        loaded: new LoadedDataRepository(orm),
         statuses: new LoadStatusRepository(orm),
         policy: { datastoreBase: `${config.objectStore.publicEndpoint}/${config.objectStore.bucket}`, allowedHosts: config.packages.allowedHosts },
         maxDescriptorBytes: config.packages.maxDescriptorBytes,

@@ -1,5 +1,6 @@
 import type { LoadColumn } from '../core/packages/column-names.js';
 import type { CsvDialect } from '../core/packages/csv-dialect.js';
+import type { DatasetRecord } from './work-package-store.js';
 
 /** Where and how one resource's CSV is loaded. */
 export interface TableLoadTarget {
@@ -23,7 +24,29 @@ export interface TableLoadResult {
   resumedAt: number;
 }
 
-/** Loads CSV into a table (PostgreSQL COPY): aside, then swapped in whole; resumable after a crash. */
+/** What a finished load puts in place at once. */
+export interface TablePublication {
+  /** The load (workflow run) whose aside tables are swapped in. */
+  loadId: string;
+  /** `fdp_<hash>`: every table of the dataset starts with it; tables of it not in `tables` are dropped. */
+  prefix: string;
+  /** The dataset's tables, in resource order (their `<table>__loading` are swapped in). */
+  tables: string[];
+  /** A view over all `tables` (UNION ALL) when there is more than one: the fact table of the model. */
+  factView?: string;
+  /** The dataset row the work-package service reads, written in the same transaction. */
+  dataset: DatasetRecord;
+}
+
+/**
+ * Loads CSV into tables (PostgreSQL COPY): each resource aside, resumable
+ * after a crash; then all of a load's tables swapped in together.
+ */
 export interface TableLoader {
+  /** Loads one table aside (`<table>__loading`), committing in checkpoints; nothing readers see changes. */
   load(target: TableLoadTarget, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult>;
+  /** In one transaction: every aside table replaces its table, the old extra tables go, the fact view and the dataset row are written. Idempotent for one load. */
+  publish(publication: TablePublication): Promise<void>;
+  /** Drops every aside table and checkpoint under the prefix (a failed load leaves nothing behind). */
+  discard(prefix: string): Promise<void>;
 }

@@ -17,6 +17,16 @@ import { gateway } from './http.ts';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
+const fields = [{ name: 'id', type: 'integer' }, { name: 'label', type: 'string' }, { name: 'amount', type: 'number' }];
+const model = { measures: { amount: { source: 'amount', currency: 'EUR' } }, dimensions: { item: { attributes: { label: { source: 'label' } }, primaryKey: 'label' } } };
+const csvRows = (from: number, to: number) => Buffer.from(`id,label,amount\n${Array.from({ length: to - from + 1 }, (_, i) => `${from + i},item ${(from + i) % 97},${(from + i) * 2}`).join('\n')}\n`);
+
+/** A package of two resources of the same schema, in two files. */
+function twoResources(name: string, first: Buffer, second: Buffer, secondFields = fields): Record<string, Buffer> {
+  const descriptor = { name, resources: [{ name: 'part-a', path: 'a.csv', schema: { fields } }, { name: 'part-b', path: 'b.csv', schema: { fields: secondFields } }], model };
+  return { 'datapackage.json': Buffer.from(JSON.stringify(descriptor)), 'a.csv': first, 'b.csv': second };
+}
+
 /** A package of one resource of `rows` rows (ids 1..rows, amounts id × 2). */
 function packageOf(name: string, rows: number, resourcePath = 'data.csv'): Record<string, Buffer> {
   const lines = ['id,label,amount'];
@@ -94,6 +104,46 @@ describe('load guarantees', () => {
     const after = await gateway(`/package/status?datapackage=${encodeURIComponent(url)}`);
     expect(after.status).toBe(200);
     expect(after.json).toMatchObject({ status: 'done', progress: 100, steps: expect.any(Array) });
+  });
+
+  it('makes every resource reachable through the model: several resources form one fact table', async () => {
+    const name = `two-${randomBytes(3).toString('hex')}`;
+    const url = await uploadPackage(token, owner, name, twoResources(name, csvRows(1, 30), csvRows(31, 50)));
+    await startLoad(token, url);
+    const { last } = await follow(url);
+    expect(last).toMatchObject({ status: 'done', progress: 50 });
+    const datasetId = String(last.dataset_id);
+    const document = ((await gateway(`/search/package?id=${encodeURIComponent(JSON.stringify(datasetId))}`, { headers: { authorization: `Bearer ${token}` } })).json as { model: { fact_table: string }; package: { count_of_rows: number } }[])[0];
+    expect(document?.package.count_of_rows).toBe(50);
+    const factTable = String(document?.model.fact_table);
+    expect(await sql(`select count(*)::int as rows, sum(c_id)::int as ids from "${factTable}"`)).toEqual([{ rows: 50, ids: (50 * 51) / 2 }]);
+  });
+
+  it('refuses a resource that is not part of the fact table, loading nothing', async () => {
+    const name = `mixed-${randomBytes(3).toString('hex')}`;
+    const url = await uploadPackage(token, owner, name, twoResources(name, csvRows(1, 5), Buffer.from('code,title\nA,Alpha\n'), [{ name: 'code', type: 'string' }, { name: 'title', type: 'string' }]));
+    await startLoad(token, url);
+    const { last } = await follow(url);
+    expect(last).toMatchObject({ status: 'fail', error: expect.stringContaining('resources[1] "part-b": its fields differ from resources[0]\'s') });
+  });
+
+  it('a failed re-load changes nothing: tables, registry count and dataset row stay as they were', async () => {
+    const name = `atomic-${randomBytes(3).toString('hex')}`;
+    const url = await uploadPackage(token, owner, name, twoResources(name, csvRows(1, 10), csvRows(11, 20)));
+    await startLoad(token, url);
+    const first = await follow(url);
+    expect(first.last).toMatchObject({ status: 'done', progress: 20 });
+    const datasetId = String(first.last.dataset_id);
+    // New valid rows for the first resource, a bad value in the second.
+    await uploadPackage(token, owner, name, twoResources(name, csvRows(1, 40), Buffer.from('id,label,amount\n1,x,lots\n')));
+    await startLoad(token, url);
+    const second = await follow(url);
+    expect(second.last).toMatchObject({ status: 'fail', error: expect.stringContaining('"lots" is not a number') });
+    expect(await countRows(tableNameFor(datasetId, 0))).toBe(10);
+    expect(await countRows(tableNameFor(datasetId, 1))).toBe(10);
+    expect(await sql("select table_name from information_schema.tables where table_name like '%\\_\\_loading'")).toEqual([]);
+    const document = ((await gateway(`/search/package?id=${encodeURIComponent(JSON.stringify(datasetId))}`, { headers: { authorization: `Bearer ${token}` } })).json as { package: { count_of_rows: number } }[])[0];
+    expect(document?.package.count_of_rows).toBe(20);
   });
 
   it('fails the workflow of a failed load, so the Temporal UI shows it failed', async () => {

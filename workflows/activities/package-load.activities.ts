@@ -6,10 +6,10 @@ import type { DescriptorUrlPolicy } from '../../src/core/packages/descriptor-url
 import type { FiscalModel } from '../../src/core/packages/fiscal-model.js';
 import { planLoad, type LoadPlan } from '../../src/core/packages/load-plan.js';
 import { datasetRecordFor, registryDocumentFor } from '../../src/core/packages/package-metadata.js';
-import { tableNameFor } from '../../src/core/packages/table-names.js';
+import { factViewFor, tableNameFor, tablePrefixFor } from '../../src/core/packages/table-names.js';
 import type { LoadStatusStore, LoadStatusUpdate } from '../../src/ports/load-status-store.js';
 import type { PackageFiles } from '../../src/ports/package-files.js';
-import type { LoadedData, PackageRegistry } from '../../src/ports/package-registry.js';
+import type { PackageRegistry } from '../../src/ports/package-registry.js';
 import type { TableLoader } from '../../src/ports/table-loader.js';
 import type { LoadInput, ResourceLoadResult, ResourcePlan } from '../shared.js';
 
@@ -18,7 +18,6 @@ export interface LoadDeps {
   files: PackageFiles;
   tables: TableLoader;
   registry: PackageRegistry;
-  loaded: LoadedData;
   statuses: LoadStatusStore;
   policy: DescriptorUrlPolicy;
   maxDescriptorBytes: number;
@@ -120,12 +119,34 @@ export function createLoadActivities(deps: LoadDeps) {
       }
     },
 
-    /** Writes the registry document (private until published) and the dataset row the work-package service reads. */
+    /**
+     * Puts the load in place: the registry document first, then in one
+     * PostgreSQL transaction every resource's table, the fact view and the
+     * dataset row. Should that transaction fail, the registry document is put
+     * back as it was, so a failed load changes nothing.
+     */
     async saveMetadata(input: LoadInput, descriptor: Record<string, unknown>, model: FiscalModel, resources: ResourcePlan[], rows: number): Promise<void> {
       const loaded = { input, descriptor, model, resources, rows };
-      const document = registryDocumentFor(loaded, await deps.registry.get(input.datasetId), new Date());
+      const previous = await deps.registry.get(input.datasetId);
+      const document = registryDocumentFor(loaded, previous, new Date());
       await deps.registry.save(document);
-      await deps.loaded.saveDataset(datasetRecordFor(loaded, document.package?.private === false));
+      try {
+        await deps.tables.publish({
+          loadId: Context.current().info.workflowExecution?.runId ?? '',
+          prefix: tablePrefixFor(input.datasetId),
+          tables: resources.map((resource) => tableNameFor(input.datasetId, resource.index)),
+          ...(resources.length > 1 ? { factView: factViewFor(input.datasetId) } : {}),
+          dataset: datasetRecordFor(loaded, document.package?.private === false),
+        });
+      } catch (error) {
+        await (previous ? deps.registry.save(previous) : deps.registry.delete(input.datasetId));
+        throw error;
+      }
+    },
+
+    /** A failed load leaves nothing behind: its aside tables and checkpoints go. */
+    async discardLoad(input: LoadInput): Promise<void> {
+      await deps.tables.discard(tablePrefixFor(input.datasetId));
     },
   };
 }

@@ -5,7 +5,7 @@ import { loadStatusQueryName, type LoadInput, type LoadStatus, type LoadStatusNa
 // The short steps run as local activities: in the worker that runs the
 // workflow, without a round trip through the task queue each (they are
 // still recorded in the history, retried, and replayed from their results).
-const { fetchDescriptor, planLoad, saveMetadata } = proxyLocalActivities<LoadActivities>({
+const { fetchDescriptor, planLoad, saveMetadata, discardLoad } = proxyLocalActivities<LoadActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 3, initialInterval: '2 seconds', nonRetryableErrorTypes: ['InvalidPackage'] },
 });
@@ -64,8 +64,8 @@ export async function loadPackage(input: LoadInput): Promise<LoadStatus> {
     const plan = await planLoad(input, descriptor);
     for (const resource of plan.resources) {
       await step('loading-resource');
-      // Each resource loads aside and replaces its table in one transaction,
-      // so deleting and creating the table happen inside loading-data.
+      // Each resource loads into a table aside; all of them replace the
+      // dataset's tables together at saving-metadata (one transaction).
       await step('deleting-table');
       await step('creating-table');
       await step('loading-data-ready');
@@ -81,6 +81,8 @@ export async function loadPackage(input: LoadInput): Promise<LoadStatus> {
     const message = publicErrorOf(error);
     state = { status: 'fail', progress: state.progress, error: message };
     upsertSearchAttributes({ ConductorLoadStatus: ['fail'] });
+    // Nothing of a failed load stays: the tables it loaded aside go (the loaded data was never touched).
+    await discardLoad(input);
     await recordStatus(input, { status: 'fail', progress: state.progress, error: message });
     // The run itself fails too, so the Temporal UI shows a failed load as failed.
     throw ApplicationFailure.nonRetryable(message, 'LoadFailed');

@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CoreError } from '../../core/errors.js';
 import { casterFor, columnTypeOf } from '../../core/packages/table-schema-cast.js';
-import type { TableLoader, TableLoadResult, TableLoadTarget } from '../../ports/table-loader.js';
+import type { TableLoader, TableLoadResult, TableLoadTarget, TablePublication } from '../../ports/table-loader.js';
 import { csvRecordBatches } from '../csv/csv-records.js';
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -26,8 +26,9 @@ function copyText(value: string | null): string {
  * together with a checkpoint row (`package_load_checkpoints`) in the same
  * transaction. A retry of the same load (same `loadId`) after a crash skips
  * the committed rows and goes on, so each row lands exactly once. When all
- * rows are in, the old table is dropped and the new one renamed in one
- * transaction: readers see the old rows or the new ones, never a part.
+ * rows of every resource are in, `publish` swaps all of a load's tables in
+ * one transaction (with the fact view and the dataset row): readers see the
+ * old dataset or the new one, never a part.
  */
 export class PostgresTableLoader implements TableLoader {
   constructor(
@@ -44,17 +45,12 @@ export class PostgresTableLoader implements TableLoader {
     try {
       const resumedAt = await this.prepare(client, target, aside);
       const rows = await this.copyRows(client, target, aside, source, resumedAt, onProgress);
-      await client.query('begin');
-      await client.query(`drop table if exists "${target.table}"`);
-      await client.query(`alter table "${aside}" rename to "${target.table}"`);
-      await client.query('delete from package_load_checkpoints where table_name = $1', [target.table]);
-      await client.query('commit');
       return { rows, resumedAt };
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       // Bad input will not load on a retry either: nothing of it is kept. Other
       // failures (a lost connection, a crash) keep the committed rows to resume from.
-      if (error instanceof CoreError) await this.discard(client, target.table, aside).catch(() => undefined);
+      if (error instanceof CoreError) await this.discardAside(client, target.table, aside).catch(() => undefined);
       throw error;
     } finally {
       client.release();
@@ -155,7 +151,67 @@ export class PostgresTableLoader implements TableLoader {
     return rows;
   }
 
-  private async discard(client: PoolClient, table: string, aside: string): Promise<void> {
+  async publish(publication: TablePublication): Promise<void> {
+    const { prefix, tables, factView, loadId, dataset } = publication;
+    for (const name of [...tables, ...(factView ? [factView] : [])]) {
+      if (!identifier.test(name) || !name.startsWith(`${prefix}_`)) throw new Error(`unsafe table name ${JSON.stringify(name)}`);
+    }
+    const pool = await this.orm.em.getConnection().getNativeClient();
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      // Serialises publications of one dataset (a retried activity, say).
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [prefix]);
+      const existing = await this.tablesUnder(client, prefix);
+      const pending = (await client.query<{ table_name: string }>('select table_name from package_load_checkpoints where load_id = $1', [loadId])).rows.map((row) => row.table_name);
+      // A retry after this load's publication committed finds nothing left to swap: done already.
+      if (pending.length > 0) {
+        for (const table of tables) if (!existing.includes(`${table}__loading`)) throw new Error(`${table}__loading is missing: the load cannot be published`);
+        await client.query(`drop view if exists "${prefix}_fact"`);
+        for (const name of existing) if (!name.endsWith('__loading') && !name.endsWith('_fact')) await client.query(`drop table if exists "${name}"`);
+        for (const table of tables) await client.query(`alter table "${table}__loading" rename to "${table}"`);
+        await client.query('delete from package_load_checkpoints where load_id = $1', [loadId]);
+        if (factView) await client.query(`create view "${factView}" as ${tables.map((table) => `select * from "${table}"`).join(' union all ')}`);
+        await client.query(
+          `insert into datasets (id, owner, title, description, stage, published, files) values ($1, $2, $3, $4, $5, $6, $7)
+           on conflict (id) do update set owner = excluded.owner, title = excluded.title, description = excluded.description,
+             stage = excluded.stage, published = excluded.published, files = excluded.files`,
+          [dataset.id, dataset.owner, dataset.title, dataset.description, dataset.stage, dataset.published, JSON.stringify(dataset.files)],
+        );
+      }
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async discard(prefix: string): Promise<void> {
+    if (!/^fdp_[0-9a-f]+$/.test(prefix)) throw new Error(`unsafe table prefix ${JSON.stringify(prefix)}`);
+    const pool = await this.orm.em.getConnection().getNativeClient();
+    const client = await pool.connect();
+    try {
+      for (const name of await this.tablesUnder(client, prefix)) {
+        if (name.endsWith('__loading')) await this.discardAside(client, name.slice(0, -'__loading'.length), name);
+      }
+      await client.query("delete from package_load_checkpoints where table_name like $1 escape '\\'", [`${prefix}\\_%`]);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The dataset's tables and views (the prefix is hex; `_` escaped for LIKE). */
+  private async tablesUnder(client: PoolClient, prefix: string): Promise<string[]> {
+    const found = await client.query<{ name: string }>(
+      "select table_name as name from information_schema.tables where table_schema = current_schema() and table_name like $1 escape '\\'",
+      [`${prefix}\\_%`],
+    );
+    return found.rows.map((row) => row.name).filter((name) => identifier.test(name));
+  }
+
+  private async discardAside(client: PoolClient, table: string, aside: string): Promise<void> {
     await client.query(`drop table if exists "${aside}"`);
     await client.query('delete from package_load_checkpoints where table_name = $1', [table]);
   }

@@ -12,6 +12,15 @@ export interface DescriptorUrlPolicy {
 }
 
 const bad = (message: string) => new CoreError('invalid-argument', message);
+const controlCharacter = /[\u0000-\u001f\u007f]/;
+
+/** A descriptor URL that can name a load at all (what `/package/status` checks before looking it up). */
+export function checkDescriptorUrlText(raw: string | undefined): string {
+  if (!raw) throw bad('datapackage is required');
+  if (raw.length > 2048) throw bad('datapackage is too long (at most 2048 characters)');
+  if (controlCharacter.test(raw)) throw bad('datapackage must not contain control characters');
+  return raw;
+}
 
 /**
  * Decides whether a `datapackage` URL may be loaded and from where. Refused
@@ -19,9 +28,8 @@ const bad = (message: string) => new CoreError('invalid-argument', message);
  * leave a folder, and hosts not allowed by configuration. Whether an allowed
  * host resolves to a private address is checked when it is fetched.
  */
-export function locateDescriptor(raw: string | undefined, policy: DescriptorUrlPolicy): DescriptorLocation {
-  if (!raw) throw bad('datapackage is required');
-  if (raw.length > 2048) throw bad('datapackage is too long (at most 2048 characters)');
+export function locateDescriptor(given: string | undefined, policy: DescriptorUrlPolicy): DescriptorLocation {
+  const raw = checkDescriptorUrlText(given);
   let url: URL;
   try {
     url = new URL(raw);

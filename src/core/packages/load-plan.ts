@@ -46,6 +46,18 @@ function resolvePath(descriptor: DescriptorSource, path: string, policy: Descrip
 export function planLoad(descriptor: Record<string, unknown>, source: DescriptorSource, policy: DescriptorUrlPolicy, owner: string): LoadPlan {
   const checked = checkDescriptor(descriptor);
   const model = fiscalModelOf(descriptor, checked);
+  // The model names columns, not resources: every resource is part of the one
+  // fact table (a view over all of them), so all must share the first one's
+  // fields. Rows nobody could query through the model are refused, not loaded.
+  const factFields = JSON.stringify(checked[0]?.fields.map((field) => [field.name, field.type ?? 'string']));
+  checked.forEach((resource, index) => {
+    if (index > 0 && JSON.stringify(resource.fields.map((field) => [field.name, field.type ?? 'string'])) !== factFields) {
+      throw new CoreError(
+        'invalid-argument',
+        `resources[${index}] "${resource.resource}": its fields differ from resources[0]'s; every resource of a package is part of its fact table, so all must have the same fields (names and types, in order)`,
+      );
+    }
+  });
   const measureSources = new Set(model.measures.map((measure) => measure.source));
   const raw = descriptor.resources as Record<string, unknown>[];
   const resources = checked.map((resource, index): ResourcePlan => {

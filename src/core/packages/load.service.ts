@@ -1,7 +1,7 @@
 import { CoreError } from '../errors.js';
 import { LoadAlreadyRunningError, type LoadRunner, type LoadStatus } from '../../ports/load-runner.js';
 import type { LoadStatusStore, LoadStep } from '../../ports/load-status-store.js';
-import { locateDescriptor, type DescriptorUrlPolicy } from './descriptor-url.js';
+import { checkDescriptorUrlText, locateDescriptor, type DescriptorUrlPolicy } from './descriptor-url.js';
 
 /** The workflow of a dataset's loads: one id per dataset, so two loads of one dataset never run at once. */
 export function loadWorkflowIdFor(datasetId: string): string {
@@ -59,8 +59,7 @@ export class PackageLoadService {
 
   /** The status of the URL's last load, from the durable record (no worker or workflow history needed). */
   async status(descriptorUrl: string | undefined): Promise<LoadStatusAnswer> {
-    if (!descriptorUrl) throw new CoreError('invalid-argument', 'datapackage is required');
-    const stored = await this.statuses.find(descriptorUrl);
+    const stored = await this.statuses.find(checkDescriptorUrlText(descriptorUrl));
     if (!stored) throw new CoreError('not-found', 'No load is known for that datapackage');
     const workflowUrl = this.runner.workflowUrl(stored.workflowId, stored.runId);
     return {

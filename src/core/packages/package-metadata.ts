@@ -3,7 +3,7 @@ import type { RegistryDocument } from '../../ports/package-registry.js';
 import type { DatasetRecord } from '../../ports/work-package-store.js';
 import { babbageModelOf } from './babbage-model.js';
 import type { FiscalModel } from './fiscal-model.js';
-import { tableNameFor } from './table-names.js';
+import { factViewFor, tableNameFor } from './table-names.js';
 
 /** What a finished load knows about the package. */
 export interface LoadedPackage {
@@ -22,10 +22,11 @@ export function registryDocumentFor(loaded: LoadedPackage, previous: RegistryDoc
   const { input, descriptor, model, resources } = loaded;
   const isPrivate = previous ? previous.package?.private !== false : true;
   const author = typeof descriptor.author === 'string' ? descriptor.author : input.owner;
-  const tables = resources.map((resource) => tableNameFor(input.datasetId, resource.index));
+  // Every resource shares the fact schema (planLoad checks it): several resources are one fact table, their view.
+  const factTable = resources.length > 1 ? factViewFor(input.datasetId) : tableNameFor(input.datasetId, 0);
   return {
     id: input.datasetId,
-    model: babbageModelOf(model, tables, resources.map((resource) => resource.fields)),
+    model: babbageModelOf(model, [factTable], resources.map((resource) => resource.fields)),
     package: { ...descriptor, owner: input.owner, private: isPrivate, author, count_of_rows: loaded.rows },
     origin_url: input.descriptorUrl,
     dataset: descriptor.name,

@@ -11,3 +11,8 @@ export function tablePrefixFor(datasetId: string): string {
 export function tableNameFor(datasetId: string, resourceIndex: number): string {
   return `${tablePrefixFor(datasetId)}_${resourceIndex}`;
 }
+
+/** The view joining a dataset's resource tables (UNION ALL) when it has several: its model's fact table. */
+export function factViewFor(datasetId: string): string {
+  return `${tablePrefixFor(datasetId)}_fact`;
+}

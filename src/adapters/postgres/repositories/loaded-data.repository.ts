@@ -25,7 +25,9 @@ export class LoadedDataRepository implements LoadedData {
         "select table_name as name from information_schema.tables where table_schema = current_schema() and table_name like ? escape '\\'",
         [`${prefix}\\_%`],
       );
-      for (const { name } of tables) if (/^fdp_[0-9a-f]{24}_[0-9a-z_]+$/.test(name)) await connection.execute(`drop table if exists "${name}"`);
+      // The fact view (of a package with several resources) first: it depends on the tables.
+      await connection.execute(`drop view if exists "${prefix}_fact"`);
+      for (const { name } of tables) if (/^fdp_[0-9a-f]{24}_[0-9a-z_]+$/.test(name) && name !== `${prefix}_fact`) await connection.execute(`drop table if exists "${name}"`);
       await connection.execute("delete from package_load_checkpoints where table_name like ? escape '\\'", [`${prefix}\\_%`]);
       await em.nativeDelete(DatasetEntity, { id: datasetId });
     });
