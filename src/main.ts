@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   const packageLoads = new PackageLoadService(new TemporalLoadRunner(temporal.client, config.temporal), new LoadStatusRepository(orm), {
     datastoreBase: `${config.objectStore.publicEndpoint}/${config.objectStore.bucket}`,
     allowedHosts: config.packages.allowedHosts,
+    retryWindowSeconds: config.packages.retryWindowSeconds,
   });
   const packageAdmin = new PackageAdminService(new ElasticsearchPackageRegistry(search, config.search.indexPrefix), new LoadedDataRepository(orm));
 

@@ -54,6 +54,8 @@ export interface LoadInput {
   source: DescriptorSource;
   owner: string;
   datasetId: string;
+  /** How long transient failures are retried (PACKAGE_LOAD_RETRY_SECONDS); 15 minutes when absent. */
+  retryWindowSeconds?: number;
 }
 
 /** One resource to load, planned from the descriptor. */

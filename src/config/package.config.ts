@@ -9,12 +9,15 @@ export const packageConfigSchema = z
     PACKAGE_MAX_RESOURCE_BYTES: count.min(1).default(20 * 1024 ** 3),
     /** Rows per transaction of a load; a load resumed after a crash goes on from the last one. */
     PACKAGE_LOAD_CHECKPOINT_ROWS: count.min(1).default(250_000),
+    /** How long a load retries transient failures (a backend down) before it fails. */
+    PACKAGE_LOAD_RETRY_SECONDS: count.min(10).default(15 * 60),
   })
   .transform((env) => ({
     allowedHosts: env.PACKAGE_ALLOWED_HOSTS,
     maxDescriptorBytes: env.PACKAGE_MAX_DESCRIPTOR_BYTES,
     maxResourceBytes: env.PACKAGE_MAX_RESOURCE_BYTES,
     checkpointRows: env.PACKAGE_LOAD_CHECKPOINT_ROWS,
+    retryWindowSeconds: env.PACKAGE_LOAD_RETRY_SECONDS,
   }));
 
 export type PackageConfig = z.output<typeof packageConfigSchema>;

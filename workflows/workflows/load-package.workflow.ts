@@ -2,22 +2,37 @@ import { ApplicationFailure, defineQuery, proxyActivities, proxyLocalActivities,
 import type { LoadActivities } from '../activities/package-load.activities.js';
 import { loadStatusQueryName, type LoadInput, type LoadStatus, type LoadStatusName } from '../shared.js';
 
-// The short steps run as local activities: in the worker that runs the
-// workflow, without a round trip through the task queue each (they are
-// still recorded in the history, retried, and replayed from their results).
-const { fetchDescriptor, planLoad, saveMetadata, discardLoad } = proxyLocalActivities<LoadActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { maximumAttempts: 3, initialInterval: '2 seconds', nonRetryableErrorTypes: ['InvalidPackage'] },
-});
+/** How long transient failures (a backend down, a network blip) are retried when the input does not say. */
+const defaultRetryWindowSeconds = 15 * 60;
 
-// Loading a large resource takes long. The activity heartbeats every few
-// seconds (with the rows committed so far): a worker that dies is noticed
-// within the heartbeat timeout, and the retry resumes after those rows.
-const { loadResource } = proxyActivities<LoadActivities>({
-  startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '20 seconds',
-  retry: { maximumAttempts: 3, initialInterval: '5 seconds', nonRetryableErrorTypes: ['InvalidPackage'] },
-});
+/**
+ * The activities with their retry policies. Transient failures are retried
+ * with backoff for the retry window (PACKAGE_LOAD_RETRY_SECONDS), so an outage
+ * of PostgreSQL, MinIO or Elasticsearch shorter than that is waited out and
+ * the load resumes from its checkpoint; bad input (InvalidPackage) fails at once.
+ */
+function activitiesFor(retryWindowSeconds: number) {
+  const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidPackage'] };
+  // The short steps run as local activities: in the worker that runs the
+  // workflow, without a round trip through the task queue each (they are
+  // still recorded in the history, retried, and replayed from their results).
+  // (The proxies are Proxy objects: their activities are taken by name, never spread.)
+  const { fetchDescriptor, planLoad, saveMetadata, discardLoad } = proxyLocalActivities<LoadActivities>({
+    startToCloseTimeout: '2 minutes',
+    scheduleToCloseTimeout: `${retryWindowSeconds} seconds`,
+    retry,
+  });
+  // Loading a large resource takes long. The activity heartbeats every few
+  // seconds (with the rows committed so far): a worker that dies is noticed
+  // within the heartbeat timeout, and the retry resumes after those rows.
+  const { loadResource } = proxyActivities<LoadActivities>({
+    startToCloseTimeout: '2 hours',
+    scheduleToCloseTimeout: `${2 * 3600 + retryWindowSeconds} seconds`,
+    heartbeatTimeout: '20 seconds',
+    retry,
+  });
+  return { fetchDescriptor, planLoad, saveMetadata, discardLoad, loadResource };
+}
 
 /**
  * The error text `/package/status` shows to anyone who knows the URL. Bad
@@ -47,6 +62,7 @@ export const loadStatusQuery = defineQuery<LoadStatus>(loadStatusQueryName);
  * search attributes (dataset, owner, status, rows).
  */
 export async function loadPackage(input: LoadInput): Promise<LoadStatus> {
+  const { fetchDescriptor, planLoad, saveMetadata, discardLoad, loadResource } = activitiesFor(input.retryWindowSeconds ?? defaultRetryWindowSeconds);
   let state: LoadStatus = { status: 'queued', progress: 0 };
   setHandler(loadStatusQuery, () => state);
   // Each status is recorded in PostgreSQL as its step begins: /package/status reads it from there.

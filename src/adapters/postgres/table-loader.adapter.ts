@@ -170,6 +170,8 @@ export class PostgresTableLoader implements TableLoader {
         await client.query(`drop view if exists "${prefix}_fact"`);
         for (const name of existing) if (!name.endsWith('__loading') && !name.endsWith('_fact')) await client.query(`drop table if exists "${name}"`);
         for (const table of tables) await client.query(`alter table "${table}__loading" rename to "${table}"`);
+        // Aside tables of other resources, left by a load that crashed or was stopped, are stale now.
+        for (const name of existing) if (name.endsWith('__loading') && !tables.includes(name.slice(0, -'__loading'.length))) await client.query(`drop table if exists "${name}"`);
         await client.query('delete from package_load_checkpoints where load_id = $1', [loadId]);
         if (factView) await client.query(`create view "${factView}" as ${tables.map((table) => `select * from "${table}"`).join(' union all ')}`);
         await client.query(

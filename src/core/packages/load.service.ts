@@ -18,7 +18,7 @@ export class PackageLoadService {
   constructor(
     private readonly runner: LoadRunner,
     private readonly statuses: LoadStatusStore,
-    private readonly policy: DescriptorUrlPolicy,
+    private readonly policy: DescriptorUrlPolicy & { retryWindowSeconds?: number },
   ) {}
 
   /**
@@ -48,7 +48,8 @@ export class PackageLoadService {
     if (joined) return joined;
     await this.statuses.queue({ descriptorUrl: url, datasetId, owner, workflowId });
     try {
-      await this.runner.start(workflowId, { descriptorUrl: url, source, owner, datasetId });
+      const retry = this.policy.retryWindowSeconds === undefined ? {} : { retryWindowSeconds: this.policy.retryWindowSeconds };
+      await this.runner.start(workflowId, { descriptorUrl: url, source, owner, datasetId, ...retry });
     } catch (error) {
       // Another upload of the dataset started a load between our look and our start.
       if (error instanceof LoadAlreadyRunningError) return (await this.joinRunning(workflowId, url, datasetId)) ?? { status: 'queued', progress: 0 };
