@@ -23,6 +23,7 @@ export default tseslint.config(
           patterns: [
             { group: ['**/adapters/**', '**/rpc/**', '**/gen/**', '**/config/**'], message: 'core and ports depend only on ports and themselves' },
             { group: ['@grpc/*', '@mikro-orm/*', 'minio', '@elastic/*', '@temporalio/*', 'pg'], message: 'no framework reaches core: put it behind a port' },
+            { group: ['**/workflows/**'], message: 'core and ports own the load types; workflows/ depends on core, never the reverse' },
           ],
         },
       ],

@@ -2,8 +2,10 @@
  * What both sides of Temporal share: workflow names and their input/output
  * types. Imported by workflow code, so it must stay free of Node APIs.
  */
-import type { CsvDialect } from '../src/core/packages/csv-dialect.js';
-import type { FieldRules } from '../src/core/packages/table-schema-cast.js';
+import type { LoadInput, LoadStatus, LoadStatusName, ResourcePlan, ResourceLoadResult, DescriptorSource } from '../src/core/packages/load.types.js';
+
+// The load types live in core; workflow code takes them from here.
+export type { LoadInput, LoadStatus, LoadStatusName, ResourcePlan, ResourceLoadResult, DescriptorSource };
 
 /** Workflow type of the stack check an operator (or a test) can run to see the worker reach every backend. */
 export const stackCheckWorkflowName = 'stackCheck';
@@ -27,52 +29,3 @@ export const loadPackageWorkflowName = 'loadPackage';
 /** Query that returns a load's current status. */
 export const loadStatusQueryName = 'loadStatus';
 
-/** Every documented status, in the order a load goes through them. */
-export const loadStatuses = [
-  'queued', 'initializing', 'loading-datapackage', 'validating-datapackage', 'loading-resource', 'deleting-table',
-  'creating-table', 'loading-data-ready', 'loading-data', 'creating-babbage-model', 'saving-metadata', 'done',
-] as const;
-
-export type LoadStatusName = (typeof loadStatuses)[number] | 'fail';
-
-/** A load's status as `/package/status` reports it. */
-export interface LoadStatus {
-  status: LoadStatusName;
-  /** Records loaded so far. */
-  progress: number;
-  error?: string;
-  /** While `loading-data`: the index of the resource being loaded (its heartbeats carry the same index). */
-  resource?: number;
-}
-
-/** Where the descriptor is: an object in the datastore bucket, or an allowed web URL. */
-export type DescriptorSource = { kind: 'datastore'; key: string } | { kind: 'web'; url: string };
-
-/** What a load needs to know. */
-export interface LoadInput {
-  descriptorUrl: string;
-  source: DescriptorSource;
-  owner: string;
-  datasetId: string;
-  /** How long transient failures are retried (PACKAGE_LOAD_RETRY_SECONDS); 15 minutes when absent. */
-  retryWindowSeconds?: number;
-}
-
-/** One resource to load, planned from the descriptor. */
-export interface ResourcePlan {
-  index: number;
-  name: string;
-  /** Its files, in order (a resource may be split into several). */
-  sources: DescriptorSource[];
-  fields: FieldRules[];
-  /** The schema's `missingValues`, when it lists its own. */
-  missingValues?: string[];
-  dialect: CsvDialect;
-}
-
-/** What loading one resource did. */
-export interface ResourceLoadResult {
-  rows: number;
-  /** Rows an earlier, interrupted attempt had committed and this one kept (0 when it started afresh). */
-  resumedAt: number;
-}

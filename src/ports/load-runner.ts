@@ -1,4 +1,4 @@
-import type { LoadInput, LoadStatus } from '../../workflows/shared.js';
+import type { LoadInput, LoadStatus } from '../core/packages/load.types.js';
 
 export type { LoadInput, LoadStatus };
 

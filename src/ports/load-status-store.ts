@@ -1,4 +1,4 @@
-import type { LoadStatusName } from '../../workflows/shared.js';
+import type { LoadStatusName } from '../core/packages/load.types.js';
 
 /** One status a load went through. */
 export interface LoadStep {

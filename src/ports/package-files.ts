@@ -1,4 +1,4 @@
-import type { DescriptorSource } from '../../workflows/shared.js';
+import type { DescriptorSource } from '../core/packages/load.types.js';
 
 /**
  * Reads a package's files: from the datastore bucket, or from an allowed web

@@ -9,7 +9,8 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkflowIdFor } from '../../src/core/packages/load.service.ts';
 import { tableNameFor } from '../../src/core/packages/table-names.ts';
-import { loadStatuses } from '../../workflows/shared.ts';
+import { loadStatuses } from '../../src/core/packages/load.types.ts';
+import { recordHistory } from '../support/histories.ts';
 import { logIn, uniqueUser } from '../support/login.ts';
 import { countRows, follow, sql, startLoad, uploadPackage } from '../support/packages.ts';
 import { testStack } from '../setup/test-stack.ts';
@@ -60,7 +61,9 @@ describe('load guarantees', () => {
       const started = await startLoad(token, url);
       expect(started.status).toBe(200);
       expect(started.json).toEqual({ status: 'queued', progress: 0 });
-      expect((await follow(url)).last.status).toBe('done');
+      const { last } = await follow(url);
+      expect(last.status).toBe('done');
+      if (i === 0) await recordHistory(temporal.workflow.getHandle(loadWorkflowIdFor(String(last.dataset_id))), 'load-done');
     }
   });
 
@@ -155,7 +158,8 @@ describe('load guarantees', () => {
     const { last } = await follow(url);
     expect(last).toMatchObject({ status: 'fail', error: expect.stringContaining('is not a number') });
     expect((last.steps as { status: string }[]).at(-1)?.status).toBe('fail');
-    const description = await temporal.workflow.getHandle(loadWorkflowIdFor(`${owner}:${name.replace(/-/g, '_')}`)).describe();
-    expect(description.status.name).toBe('FAILED');
+    const handle = temporal.workflow.getHandle(loadWorkflowIdFor(`${owner}:${name.replace(/-/g, '_')}`));
+    expect((await handle.describe()).status.name).toBe('FAILED');
+    await recordHistory(handle, 'load-bad-value');
   });
 });

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createSearchClient } from '../../src/adapters/elasticsearch/client.ts';
 import { packageIndexAlias } from '../../src/adapters/elasticsearch/package-index.ts';
 import { tableNameFor } from '../../src/core/packages/table-names.ts';
-import { loadStatuses } from '../../workflows/shared.ts';
+import { loadStatuses } from '../../src/core/packages/load.types.ts';
 import { logIn, uniqueUser } from '../support/login.ts';
 import { testStack } from '../setup/test-stack.ts';
 import { countRows, follow, sql, startLoad, uploadPackage } from '../support/packages.ts';

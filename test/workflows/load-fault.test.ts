@@ -17,6 +17,7 @@ import { createOrm } from '../../src/adapters/postgres/orm.ts';
 import { LoadStatusRepository } from '../../src/adapters/postgres/repositories/load-status.repository.ts';
 import { tableNameFor } from '../../src/core/packages/table-names.ts';
 import { loadPackageWorkflowName, type LoadInput, type LoadStatus, type ResourceLoadResult } from '../../workflows/shared.ts';
+import { recordHistory } from '../support/histories.ts';
 import { sql } from '../support/packages.ts';
 import { testStack } from '../setup/test-stack.ts';
 
@@ -113,5 +114,6 @@ describe('a worker killed during loading-data', () => {
     const completions = (history.events ?? []).flatMap((event) => event.activityTaskCompletedEventAttributes?.result?.payloads ?? []).map((payload) => defaultPayloadConverter.fromPayload<unknown>(payload));
     const loaded = completions.find((value): value is ResourceLoadResult => typeof value === 'object' && value !== null && 'resumedAt' in value);
     expect(loaded).toEqual({ rows, resumedAt: atKill?.rows });
+    await recordHistory(handle, 'load-resumed-after-worker-kill');
   });
 });

@@ -1,5 +1,5 @@
 import type { Client as ObjectStoreClient } from 'minio';
-import type { DescriptorSource } from '../../../workflows/shared.js';
+import type { DescriptorSource } from '../../core/packages/load.types.js';
 import { CoreError } from '../../core/errors.js';
 import type { PackageFiles } from '../../ports/package-files.js';
 import { InternalAddressError } from '../http/public-address.js';

@@ -1,4 +1,4 @@
-import type { DescriptorSource, ResourcePlan } from '../../../workflows/shared.js';
+import type { DescriptorSource, ResourcePlan } from './load.types.js';
 import { CoreError } from '../errors.js';
 import { csvDialectOf } from './csv-dialect.js';
 import { storagePathProblem } from '../datastore/upload-request.validation.js';

@@ -1,4 +1,4 @@
-import type { LoadInput, ResourcePlan } from '../../../workflows/shared.js';
+import type { LoadInput, ResourcePlan } from './load.types.js';
 import type { RegistryDocument } from '../../ports/package-registry.js';
 import type { DatasetRecord } from '../../ports/work-package-store.js';
 import { babbageModelOf } from './babbage-model.js';

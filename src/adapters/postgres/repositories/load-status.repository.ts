@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { tableNameFor } from '../../../core/packages/table-names.js';
 import type { LoadIdentity, LoadStatusStore, LoadStatusUpdate, LoadStep, StoredLoadStatus } from '../../../ports/load-status-store.js';
-import type { LoadStatusName } from '../../../../workflows/shared.js';
+import type { LoadStatusName } from '../../../core/packages/load.types.js';
 
 interface Row {
   descriptor_url: string;
