@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     config.datastore,
     config.datastore.publicPrefixes
       ? (userid) => (config.datastore.publicPrefixes ?? []).map((prefix) => prefix.replaceAll('{userid}', userid))
-      : referencePrefixes(new URL(config.objectStore.publicEndpoint).hostname, config.objectStore.bucket),
+      : referencePrefixes(config.objectStore.publicEndpoint, config.objectStore.bucket),
   );
 
   await ensurePackageIndex(search, config.search.indexPrefix);

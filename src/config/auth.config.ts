@@ -38,7 +38,7 @@ export const authConfigSchema = z
     CONDUCTOR_SIGNING_KEY: z.string().optional(),
     CONDUCTOR_SIGNING_KEY_FILE: z.string().optional(),
     USER_TOKEN_TTL_SECONDS: count.default(14 * 24 * 3600),
-    PERMISSION_TOKEN_TTL_SECONDS: count.default(3600),
+    PERMISSION_TOKEN_TTL_SECONDS: count.min(1).optional(),
     CONDUCTOR_ALLOWED_ORIGINS: list.default([]),
     GOOGLE_KEY: z.string().optional(),
     GOOGLE_SECRET: z.string().optional(),

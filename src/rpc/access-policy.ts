@@ -38,9 +38,9 @@ export const accessPolicy: Record<string, Access> = {
 
   '/conductor.package.v1.PackageService/Upload': 'user-or-permission',
   '/conductor.package.v1.PackageService/GetStatus': 'public',
-  '/conductor.package.v1.PackageService/Publish': 'user',
-  '/conductor.package.v1.PackageService/Delete': 'user',
-  '/conductor.package.v1.PackageService/UpdateParams': 'user',
+  '/conductor.package.v1.PackageService/Publish': 'user-or-permission',
+  '/conductor.package.v1.PackageService/Delete': 'user-or-permission',
+  '/conductor.package.v1.PackageService/UpdateParams': 'user-or-permission',
   '/conductor.package.v1.PackageService/GetStats': 'public',
 
   '/conductor.search.v1.SearchService/Search': 'user-optional',

@@ -209,6 +209,19 @@ describe('POST /user/logout', () => {
     const again = await gateway('/auth/logout', { method: 'POST', ...bearer(token) });
     expect(again.status).toBe(401);
   });
+
+  it('revokes the permission tokens made from it; until then they live as long as the user token (os-packager keeps one all session)', async () => {
+    const token = await logIn('google', uniqueUser());
+    const userClaims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number };
+    const { token: permission } = (await gateway('/user/authorize?service=os.datastore', bearer(token))).json as { token: string };
+    const permissionClaims = JSON.parse(Buffer.from(permission.split('.')[1] ?? '', 'base64url').toString()) as { exp: number };
+    expect(permissionClaims.exp).toBe(userClaims.exp);
+    expect((await gateway('/datastore/info', bearer(permission))).status).toBe(200);
+    expect((await gateway('/user/logout', { method: 'POST', ...bearer(token) })).json).toEqual({ success: true });
+    const after = await gateway('/datastore/info', bearer(permission));
+    expect(after.status).toBe(401);
+    expect(after.json).toMatchObject({ message: 'Token has been revoked' });
+  });
 });
 
 describe('GET /user/lib', () => {

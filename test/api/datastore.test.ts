@@ -7,6 +7,7 @@ import { createObjectStoreClient } from '../../src/adapters/minio/client.ts';
 import { AuthServiceClient } from '../../src/gen/conductor/auth/v1/auth.js';
 import { logIn, uniqueUser } from '../support/login.ts';
 import { testStack } from '../setup/test-stack.ts';
+import { uploadPackage } from '../support/packages.ts';
 import { gateway } from './http.ts';
 
 const md5 = (bytes: Buffer | string) => createHash('md5').update(bytes).digest('base64');
@@ -204,9 +205,12 @@ describe('POST /datastore/authorize refuses, signing nothing', () => {
 describe('GET /datastore/info', () => {
   it('lists the reference’s public prefixes of the user’s folder, for a user or permission token', async () => {
     const owner = await uploader();
-    const host = new URL(testStack().s3Endpoint).hostname;
+    const publicEndpoint = new URL(testStack().conductorEnv.S3_PUBLIC_ENDPOINT ?? '');
+    const host = publicEndpoint.hostname;
     const bucket = testStack().s3Bucket;
     const expected = [
+      // Where uploads really go (the endpoint's port kept): the signed upload URLs start with it.
+      `${publicEndpoint.origin}/${bucket}/${owner.userid}`,
       `http://${host}:80/${bucket}/${owner.userid}`,
       `http://${host}/${bucket}/${owner.userid}`,
       `http://${bucket}:80/${owner.userid}`,
@@ -217,6 +221,8 @@ describe('GET /datastore/info', () => {
       `https://${bucket}/${owner.userid}`,
     ];
     expect((await gateway('/datastore/info', { headers: { authorization: `Bearer ${owner.token}` } })).json).toEqual({ prefixes: expected });
+    const url = await uploadPackage(owner.userToken, owner.userid, 'prefix-check', { 'datapackage.json': Buffer.from('{}') });
+    expect(expected.some((prefix) => url.startsWith(`${prefix}/`))).toBe(true);
     expect((await gateway(`/datastore/info?jwt=${owner.userToken}`)).json).toEqual({ prefixes: expected });
   });
 

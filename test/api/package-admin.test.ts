@@ -7,7 +7,7 @@ import { PostgresTableLoader } from '../../src/adapters/postgres/table-loader.ad
 import { columnsFor } from '../../src/core/packages/column-names.ts';
 import { defaultCsvDialect } from '../../src/core/packages/csv-dialect.ts';
 import { createOrm, type Orm } from '../../src/adapters/postgres/orm.ts';
-import { tableNameFor } from '../../src/core/packages/table-names.ts';
+import { tableNameFor, tablePrefixFor } from '../../src/core/packages/table-names.ts';
 import { logIn, uniqueUser } from '../support/login.ts';
 import { testStack } from '../setup/test-stack.ts';
 import { gateway } from './http.ts';
@@ -55,6 +55,24 @@ describe('package administration', () => {
     expect((await registryDocument(id))?.package.private).toBe(true);
   });
 
+  it("accepts os-admin's requests: the os.datastore permission token as jwt, for publish, update_params and delete", async () => {
+    const id = `${owner}:os-admin-${randomBytes(3).toString('hex')}`;
+    await indexPackage(id);
+    const permission = async (userToken: string, service = 'os.datastore') =>
+      ((await gateway(`/user/authorize?service=${service}`, { headers: { authorization: `Bearer ${userToken}` } })).json as { token: string }).token;
+    const ownerPermission = await permission(token);
+    const publish = await gateway(`/package/publish?id=${encodeURIComponent(id)}&publish=true&jwt=${ownerPermission}`, { method: 'POST' });
+    expect(publish.json).toEqual({ success: true, published: true });
+    const params = await gateway(`/package/update_params?id=${encodeURIComponent(id)}&jwt=${ownerPermission}`, { method: 'POST', body: JSON.stringify({ params: 'drilldown=year' }), headers: { 'content-type': 'application/json' } });
+    expect(params.json).toEqual({ success: true });
+    // Another user's permission token, or one for another service, is refused.
+    expect((await gateway(`/package/publish?id=${encodeURIComponent(id)}&publish=false&jwt=${await permission(otherToken)}`, { method: 'POST' })).status).toBe(403);
+    expect((await gateway(`/package/publish?id=${encodeURIComponent(id)}&publish=false&jwt=${await permission(token, 'os.other')}`, { method: 'POST' })).status).toBe(403);
+    expect((await registryDocument(id))?.package.private).toBe(false);
+    expect((await gateway(`/package/delete?id=${encodeURIComponent(id)}&jwt=${ownerPermission}`, { method: 'POST' })).json).toEqual({ success: true });
+    expect(await registryDocument(id)).toBeUndefined();
+  });
+
   it('refuses a bad publish value (400), another user (403), an unknown id (404), no token (401)', async () => {
     const id = `${owner}:guarded-${randomBytes(3).toString('hex')}`;
     await indexPackage(id);
@@ -71,12 +89,13 @@ describe('package administration', () => {
     const table = tableNameFor(id, 0);
     const columns = columnsFor([{ name: 'a', type: 'integer' }]);
     await new PostgresTableLoader(orm).load({ table, columns, dialect: defaultCsvDialect, loadId: 'first' }, ['a\n1\n2\n'], () => undefined);
+    await new PostgresTableLoader(orm).publish({ loadId: 'first', prefix: tablePrefixFor(id), tables: [table], dataset: { id, owner, title: 't', description: null, stage: 'download', published: false, files: [] } });
     // An interrupted re-load leaves rows aside and a checkpoint: delete removes those too.
     await expect(new PostgresTableLoader(orm, 1).load({ table, columns, dialect: defaultCsvDialect, loadId: 'second' }, (async function* () {
       yield 'a\n1\n2\n';
       throw new Error('worker lost');
     })(), () => undefined)).rejects.toThrow(/worker lost/);
-    await orm.em.getConnection().execute("insert into datasets (id, owner, title, description, stage, published, files) values (?, ?, 't', null, 'download', false, '[]')", [id, owner]);
+    expect(await orm.em.getConnection().execute('select id from datasets where id = ?', [id])).toEqual([{ id }]);
     expect((await gateway(`/package/delete?id=${encodeURIComponent(id)}`, { method: 'POST', headers: { authorization: `Bearer ${otherToken}` } })).status).toBe(403);
     expect(await registryDocument(id)).toBeDefined();
     expect((await gateway(`/package/delete?id=${encodeURIComponent(id)}`, { method: 'POST', headers: auth() })).json).toEqual({ success: true });

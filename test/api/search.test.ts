@@ -158,10 +158,20 @@ describe('errors and hostile input', () => {
     await expect400(`/search/package?${encodeURIComponent('package.owner.keyword')}=${q('x')}`, /not a searchable field/);
   });
 
-  it('400 for a bad or too large size', async () => {
+  it('400 for a bad size; a size over the maximum is cut to it (os-admin asks 10000)', async () => {
     await expect400('/search/package?size=-1', /size must be a whole number/);
     await expect400('/search/package?size=ten', /size must be a whole number/);
-    await expect400('/search/package?size=1000001', /size must be at most 1000/);
+    for (const size of ['10000', '1000001']) {
+      const reply = await gateway(`/search/package?size=${size}`);
+      expect(reply.status, size).toBe(200);
+      expect(Array.isArray(reply.json), size).toBe(true);
+    }
+  });
+
+  it("ignores jQuery's cache-busting _ parameter, as os-admin sends it", async () => {
+    const reply = await gateway(`/search/package?size=10000&_=${Date.now()}`);
+    expect(reply.status).toBe(200);
+    expect(Array.isArray(reply.json)).toBe(true);
   });
 
   it('400 for thousands of parameters, not a 500', async () => {

@@ -19,7 +19,7 @@ class MemoryRevocations implements RevocationStore {
 async function service() {
   const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const revocations = new MemoryRevocations();
-  const tokens = new TokenService(new JoseTokenCodec(await loadSigningKeys({ signingKey: pem, signingKeyFile: undefined })), revocations, { userSeconds: 60, permissionSeconds: 30 });
+  const tokens = new TokenService(new JoseTokenCodec(await loadSigningKeys({ signingKey: pem, signingKeyFile: undefined })), revocations, { userSeconds: 60 });
   return { tokens, revocations };
 }
 
@@ -27,7 +27,8 @@ describe('TokenService', () => {
   it('verifies its own user and permission tokens', async () => {
     const { tokens } = await service();
     expect(await tokens.verifyUserToken(await tokens.issueUserToken('a'.repeat(32)))).toMatchObject({ userid: 'a'.repeat(32) });
-    expect(await tokens.verifyPermissionToken(await tokens.issuePermissionToken('a'.repeat(32), 'os.datastore', { x: true }))).toEqual({
+    const user = await tokens.verifyUserToken(await tokens.issueUserToken('a'.repeat(32)));
+    expect(await tokens.verifyPermissionToken(await tokens.issuePermissionToken(user, 'os.datastore', { x: true }))).toEqual({
       userid: 'a'.repeat(32),
       service: 'os.datastore',
       permissions: { x: true },
@@ -37,7 +38,7 @@ describe('TokenService', () => {
   it('never accepts one kind as the other', async () => {
     const { tokens } = await service();
     const user = await tokens.issueUserToken('a'.repeat(32));
-    const permission = await tokens.issuePermissionToken('a'.repeat(32), 'os.datastore', {});
+    const permission = await tokens.issuePermissionToken(await tokens.verifyUserToken(user), 'os.datastore', {});
     await expect(tokens.verifyPermissionToken(user)).rejects.toMatchObject({ kind: 'unauthenticated' });
     await expect(tokens.verifyUserToken(permission)).rejects.toMatchObject({ kind: 'unauthenticated' });
   });
@@ -49,6 +50,17 @@ describe('TokenService', () => {
     await expect(tokens.verifyUserToken(token)).rejects.toMatchObject({ kind: 'unauthenticated', message: 'Token has been revoked' });
     const other = await service();
     await expect(other.tokens.verifyUserToken(await tokens.issueUserToken('c'.repeat(32)))).rejects.toMatchObject({ kind: 'unauthenticated' });
+  });
+
+  it('makes permission tokens that live as long as their user token and die with it on logout', async () => {
+    const { tokens } = await service();
+    const user = await tokens.verifyUserToken(await tokens.issueUserToken('d'.repeat(32)));
+    const permission = await tokens.issuePermissionToken(user, 'os.datastore', { 'datapackage-upload': true });
+    const claims = JSON.parse(Buffer.from(permission.split('.')[1] ?? '', 'base64url').toString()) as { exp: number; sid: string };
+    expect(claims.exp).toBe(user.exp);
+    expect(claims.sid).toBe(user.jti);
+    await tokens.revokeUserToken(user);
+    await expect(tokens.verifyPermissionToken(permission)).rejects.toMatchObject({ kind: 'unauthenticated', message: 'Token has been revoked' });
   });
 
   it('says No token for a missing token', async () => {

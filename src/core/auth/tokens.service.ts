@@ -7,7 +7,8 @@ import { InvalidTokenError, type TokenCodec } from '../../ports/token-codec.js';
 /** How long tokens live. */
 export interface TokenLifetimes {
   userSeconds: number;
-  permissionSeconds: number;
+  /** A cap on permission tokens; without one they live as long as the user token they come from. */
+  permissionSeconds?: number;
 }
 
 /** A verified user token. */
@@ -50,8 +51,16 @@ export class TokenService {
     return { userid: claims.userid, jti: claims.jti, exp: claims.exp };
   }
 
-  issuePermissionToken(userid: string, service: string, permissions: Permissions): Promise<string> {
-    return this.codec.sign('permission', { userid, service, permissions }, this.lifetimes.permissionSeconds);
+  /**
+   * A permission token made from a verified user token: it names that token
+   * (`sid`), so it is refused once the user token is revoked (logout), and it
+   * never outlives it. os-packager fetches one at login and reuses it for the
+   * whole session, so it is not cut shorter unless PERMISSION_TOKEN_TTL_SECONDS says so.
+   */
+  issuePermissionToken(from: UserTokenClaims, service: string, permissions: Permissions): Promise<string> {
+    const untilUserTokenExpires = Math.max(1, from.exp - Math.floor(Date.now() / 1000));
+    const ttl = Math.min(untilUserTokenExpires, this.lifetimes.permissionSeconds ?? untilUserTokenExpires);
+    return this.codec.sign('permission', { userid: from.userid, service, permissions, sid: from.jti }, ttl);
   }
 
   /** Throws CoreError `unauthenticated` unless the token is a valid permission token. */
@@ -61,6 +70,8 @@ export class TokenService {
     if (typeof userid !== 'string' || typeof service !== 'string' || !isObject(permissions)) {
       throw new CoreError('unauthenticated', 'Invalid token');
     }
+    // Logging out revokes the user token, and with it every permission token made from it.
+    if (typeof claims.sid === 'string' && (await this.revocations.isRevoked(claims.sid))) throw new CoreError('unauthenticated', 'Token has been revoked');
     return { userid, service, permissions };
   }
 

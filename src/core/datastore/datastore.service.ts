@@ -54,8 +54,15 @@ export class DatastoreService {
  * The reference's prefixes (path-style and virtual-host-style, http and
  * https, with and without the default port) for a public endpoint host and a bucket.
  */
-export function referencePrefixes(host: string, bucket: string): (userid: string) => string[] {
+export function referencePrefixes(publicEndpoint: string, bucket: string): (userid: string) => string[] {
+  const endpoint = new URL(publicEndpoint);
+  const host = endpoint.hostname;
+  // Uploads go to the public endpoint as configured, port included: its prefix
+  // comes first, so the list covers the user's files (the reference's eight
+  // assume ports 80 and 443).
+  const actual = endpoint.port ? [`${endpoint.protocol}//${endpoint.host}/${bucket}`] : [];
   return (userid) => [
+    ...actual.map((prefix) => `${prefix}/${userid}`),
     `http://${host}:80/${bucket}/${userid}`,
     `http://${host}/${bucket}/${userid}`,
     `http://${bucket}:80/${userid}`,

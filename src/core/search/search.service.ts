@@ -57,9 +57,8 @@ export class SearchService {
   private size(text: string | undefined): number {
     if (text === undefined || text === '') return this.settings.defaultSize;
     if (!/^\d{1,9}$/.test(text)) throw bad('size must be a whole number');
-    const size = Number(text);
-    if (size > this.settings.maxSize) throw bad(`size must be at most ${this.settings.maxSize}`);
-    return size;
+    // Larger sizes are cut to the maximum, not refused: os-admin asks 10000 and takes any error for a logout.
+    return Math.min(Number(text), this.settings.maxSize);
   }
 }
 

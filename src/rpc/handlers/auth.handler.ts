@@ -43,11 +43,11 @@ export function authHandlers(runtime: RpcRuntime, deps: AuthHandlerDeps): AuthSe
 
     authorize: async (request, { caller }) => {
       const user = await userOf(caller);
-      if (!user || !request.service) return { permissions: {} };
+      if (!user || !request.service || caller.kind !== 'user') return { permissions: {} };
       const granted = await permissions.permissionsFor(user.idhash, request.service);
       const issueServiceToken = Object.hasOwn(deps.serviceTokens, request.service) ? deps.serviceTokens[request.service] : undefined;
       return {
-        token: issueServiceToken ? await issueServiceToken(user) : await tokens.issuePermissionToken(user.idhash, request.service, granted),
+        token: issueServiceToken ? await issueServiceToken(user) : await tokens.issuePermissionToken(caller.claims, request.service, granted),
         userid: user.idhash,
         permissions: granted,
         service: request.service,

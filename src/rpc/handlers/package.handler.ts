@@ -1,10 +1,10 @@
 import { CoreError } from '../../core/errors.js';
-import type { UploadAccess } from '../../core/datastore/upload-access.js';
+import { datastoreService, type UploadAccess } from '../../core/datastore/upload-access.js';
 import type { PackageAdminService } from '../../core/packages/package-admin.service.js';
 import type { PackageLoadService } from '../../core/packages/load.service.js';
 import { PackageServiceService, type PackageServiceServer } from '../../gen/conductor/package/v1/package.js';
 import { SearchUnavailableError } from '../../ports/package-search.js';
-import { expectCaller } from '../caller.js';
+import { expectCaller, type Caller } from '../caller.js';
 import { serviceHandlers, type RpcRuntime } from '../service-handlers.js';
 
 export interface PackageHandlerDeps {
@@ -24,6 +24,16 @@ async function registryCall<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** PackageService over gRPC: uploads run as Temporal workflows; the rest works on the registry. */
+/**
+ * The user a package-administration call acts for: the owner's user token, or
+ * an `os.datastore` permission token naming them (what os-admin sends as `jwt`).
+ */
+function actingUser(caller: Caller): string {
+  const credential = expectCaller(caller, 'user', 'permission');
+  if (credential.kind === 'permission' && credential.claims.service !== datastoreService) throw new CoreError('permission-denied', `The token is not for ${datastoreService}`);
+  return credential.userid;
+}
+
 export function packageHandlers(runtime: RpcRuntime, { uploads, packages, loads }: PackageHandlerDeps): PackageServiceServer {
   return serviceHandlers<PackageServiceServer>(PackageServiceService, runtime, {
     upload: async (request, { caller }) => {
@@ -35,18 +45,18 @@ export function packageHandlers(runtime: RpcRuntime, { uploads, packages, loads 
     getStatus: async (request) => loads.status(request.datapackage || undefined),
 
     publish: async (request, { caller }) => {
-      const { userid } = expectCaller(caller, 'user');
+      const userid = actingUser(caller);
       return { success: true, published: await registryCall(() => packages.publish(userid, request.id, request.publish)) };
     },
 
     delete: async (request, { caller }) => {
-      const { userid } = expectCaller(caller, 'user');
+      const userid = actingUser(caller);
       await registryCall(() => packages.delete(userid, request.id));
       return { success: true };
     },
 
     updateParams: async (request, { caller }) => {
-      const { userid } = expectCaller(caller, 'user');
+      const userid = actingUser(caller);
       await registryCall(() => packages.updateParams(userid, request.id, request.paramsDocument));
       return { success: true };
     },

@@ -7,8 +7,8 @@ export interface SearchHandlerDeps {
   search: SearchService;
 }
 
-/** Query parameters that are not filters. */
-const reserved = new Set(['q', 'size', 'jwt']);
+/** Query parameters that are not filters (`_` is jQuery's cache-buster, sent by os-admin). */
+const reserved = new Set(['q', 'size', 'jwt', '_']);
 const maxParameters = 200;
 
 /**
