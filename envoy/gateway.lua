@@ -44,6 +44,61 @@ function envoy_on_request(handle)
   end
   -- Only Conductor itself may ask for a status.
   headers:remove("x-http-status")
+  -- GHGA's routes answer errors the FastAPI way (see envoy_on_response).
+  local route = string.match(path, "^[^?]*")
+  if string.sub(route, 1, 15) == "/work-packages/" or route == "/work-packages" or string.match(route, "^/users/[^/]+/datasets$") then
+    local metadata = handle:streamInfo():dynamicMetadata()
+    metadata:set("conductor", "ghga_route", headers:get(":method") == "POST" and route == "/work-packages" and "create" or "other")
+  end
+end
+
+-- The string value of "message" in a JSON error body, still JSON-escaped.
+local function json_message(text)
+  local start = string.find(text, '"message":"', 1, true)
+  if start == nil then
+    return nil
+  end
+  local from = start + 11
+  local i = from
+  while i <= #text do
+    local char = string.sub(text, i, i)
+    if char == "\\" then
+      i = i + 2
+    elseif char == '"' then
+      return string.sub(text, from, i - 1)
+    else
+      i = i + 1
+    end
+  end
+  return nil
+end
+
+-- GHGA's services are FastAPI apps: their clients read errors from
+-- `detail`, and a create body that is not a JSON object is a 422 (the
+-- transcoder, which parses it, says 400). The error keeps the common shape
+-- and gains `detail`.
+local function ghga_error(handle, headers)
+  local kind = handle:streamInfo():dynamicMetadata():get("conductor")
+  kind = kind and kind["ghga_route"]
+  local status = tonumber(headers:get(":status"))
+  if kind == nil or status == nil or status < 400 then
+    return
+  end
+  if kind == "create" and status == 400 then
+    headers:replace(":status", "422")
+  end
+  local body = handle:body()
+  if body == nil then
+    return
+  end
+  local text = body:getBytes(0, body:length())
+  local message = json_message(text)
+  if message == nil or string.sub(text, 1, 1) ~= "{" then
+    return
+  end
+  local rewritten = '{"detail":"' .. message .. '",' .. string.sub(text, 2)
+  body:setBytes(rewritten)
+  headers:replace("content-length", tostring(#rewritten))
 end
 
 -- gRPC plumbing the transcoder leaves on JSON responses.
@@ -55,11 +110,11 @@ function envoy_on_response(handle)
     headers:remove(name)
   end
   local wanted = headers:get("x-http-status")
-  if wanted == nil then
-    return
+  if wanted ~= nil then
+    headers:remove("x-http-status")
+    if allowed[wanted] then
+      headers:replace(":status", wanted)
+    end
   end
-  headers:remove("x-http-status")
-  if allowed[wanted] then
-    headers:replace(":status", wanted)
-  end
+  ghga_error(handle, headers)
 end

@@ -1,5 +1,4 @@
 /** The Auth service through Envoy: login round trips, check, authorize, update, logout, aliases. */
-import { internalMetadata } from '../support/internal.ts';
 import { createHash } from 'node:crypto';
 import { credentials } from '@grpc/grpc-js';
 import { decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
@@ -8,6 +7,7 @@ import { AuthServiceClient, type SetPermissionsResponse } from '../../src/gen/co
 import { providerControl } from '../support/oauth-provider.ts';
 import { followLogin, logIn, loginUrlFor, uniqueUser } from '../support/login.ts';
 import { testStack } from '../setup/test-stack.ts';
+import { internalMetadata } from '../support/internal.ts';
 import { gateway } from './http.ts';
 
 const md5 = (text: string) => createHash('md5').update(text.trim().toLowerCase()).digest('hex');

@@ -1,10 +1,10 @@
 /** The Datastore service through Envoy, with real uploads to MinIO at the URLs it signs. */
-import { internalMetadata } from '../support/internal.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { credentials } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createObjectStoreClient } from '../../src/adapters/minio/client.ts';
 import { AuthServiceClient } from '../../src/gen/conductor/auth/v1/auth.js';
+import { internalMetadata } from '../support/internal.ts';
 import { logIn, uniqueUser } from '../support/login.ts';
 import { testStack } from '../setup/test-stack.ts';
 import { uploadPackage } from '../support/packages.ts';

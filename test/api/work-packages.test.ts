@@ -3,8 +3,7 @@
  * (spec/work-package-service.md), a Conductor user end to end, and hostile
  * input. Tokens are opened with the user's Crypt4GH secret key, as a client would.
  */
-import { internalMetadata } from '../support/internal.ts';
-import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { credentials } from '@grpc/grpc-js';
 import { jwtVerify, SignJWT } from 'jose';
@@ -12,6 +11,7 @@ import sodium from 'libsodium-wrappers';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WorkPackageServiceClient } from '../../src/gen/conductor/workpackage/v1/workpackage.js';
+import { internalMetadata } from '../support/internal.ts';
 import { logIn, uniqueUser } from '../support/login.ts';
 import { testStack } from '../setup/test-stack.ts';
 import { gateway } from './http.ts';
@@ -161,6 +161,18 @@ describe('GHGA checklist', () => {
     expect(none.json).toEqual([]);
   });
 
+  it("accepts tokens of every trusted issuer, with or without kid: Conductor's own and GHGA's", async () => {
+    const ghga = createPrivateKey(readFileSync(testStack().ghgaIssuerKeyFile));
+    const sign = (key: KeyObject, header: { alg: 'ES256'; kid?: string }) => new SignJWT({ ...john }).setProtectedHeader(header).setIssuedAt().setExpirationTime('1h').sign(key);
+    const list = (bearer: string) => gateway(`/users/${encodeURIComponent(john.id)}/datasets`, { headers: { authorization: `Bearer ${bearer}` } });
+    // Both trusted keys match a token without kid: each is tried (jose alone refuses with "multiple matching keys").
+    expect((await list(await sign(ghga, { alg: 'ES256' }))).status).toBe(200);
+    expect((await list(await internalToken(john))).status).toBe(200);
+    const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    expect((await list(await sign(stranger, { alg: 'ES256' }))).status).toBe(401);
+    expect((await list(await sign(stranger, { alg: 'ES256', kid: 'unknown' }))).status).toBe(401);
+  });
+
   it('stops the work package at once when access is revoked', async () => {
     await setAccess('revokeDatasetAccess', john.id, datasetId);
     for (const reply of [
@@ -234,6 +246,26 @@ describe('hostile input', () => {
       const reply = await create(body);
       expect(reply.status, JSON.stringify(body)).toBe(422);
       expect((reply.json as { message: string }).message, JSON.stringify(body)).toMatch(message);
+    }
+  });
+
+  it("422 for a body that is not a JSON object, and GHGA's detail on every error", async () => {
+    for (const body of ['[1,2]', '"download"', '42', 'not json', '{"dataset_id":']) {
+      const reply = await gateway('/work-packages', { method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+      expect(reply.status, body).toBe(422);
+      expect(reply.json, body).toMatchObject({ detail: expect.any(String), code: 3, message: expect.any(String) });
+    }
+    const errors = [
+      await create({ is_admin: true }),
+      await create({ type: 'upload' }),
+      await gateway('/work-packages', { method: 'POST', body: '{}' }),
+      await gateway(`/work-packages/${crypto.randomUUID()}`, { headers: { authorization: `Bearer ${'x'.repeat(24)}` } }),
+      await gateway(`/users/${encodeURIComponent('someone@else.org')}/datasets`, { headers: { authorization: `Bearer ${token}` } }),
+    ];
+    expect(errors.map((reply) => reply.status)).toEqual([422, 403, 401, 403, 403]);
+    for (const reply of errors) {
+      const { detail, message } = reply.json as { detail: string; message: string };
+      expect(detail).toBe(message);
     }
   });
 

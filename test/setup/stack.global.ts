@@ -3,8 +3,8 @@
  * and in a fresh data folder, hands its addresses to the tests, and stops it
  * (and removes the folder) at the end.
  */
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -22,6 +22,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Stands in for Google and GitHub (the only stand-in allowed): Conductor's provider endpoints point at it.
   const oauth = await startOAuthProvider();
   const appOrigin = 'http://app.example.test';
+  // Another trusted issuer of internal access tokens (GHGA's auth service in a real deployment): its tokens carry no kid.
+  const ghgaIssuer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const ghgaIssuerKeyFile = join(dataDir, 'ghga-issuer-key.pem');
+  writeFileSync(ghgaIssuerKeyFile, ghgaIssuer.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   // A real web app origin for the browser test of the auth library.
   const app = await startAppServer(`http://127.0.0.1:${ports.gateway}`);
   const stack = await startStack(
@@ -55,6 +59,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
         CONDUCTOR_ADMINS: createHash('md5').update('admin@example.test').digest('hex'),
         // Allowed by the host policy, yet resolving to loopback: loads from it must fail at the address check.
         PACKAGE_ALLOWED_HOSTS: 'localhost',
+        WORK_PACKAGE_AUTH_KEYS: JSON.stringify({ keys: [{ ...ghgaIssuer.publicKey.export({ format: 'jwk' }), alg: 'ES256', use: 'sig' }] }),
       },
     },
     installed,
@@ -85,6 +90,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     appUrl: app.url,
     signingKeyFile: String(env.CONDUCTOR_SIGNING_KEY_FILE),
     internalSecretFile: String(env.CONDUCTOR_INTERNAL_SECRET_FILE),
+    ghgaIssuerKeyFile,
     workPackageInternalKeyFile: String(env.WORK_PACKAGE_INTERNAL_KEY_FILE),
     workOrderSigningKeyFile: String(env.WORK_PACKAGE_SIGNING_KEY_FILE),
     conductorEnv: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),

@@ -26,6 +26,8 @@ export interface TestStack {
   signingKeyFile: string;
   /** The secret internal callers sign their tokens with (SetPermissions, dataset grants). */
   internalSecretFile: string;
+  /** The private key of a second trusted issuer of internal access tokens (GHGA's auth service stands in; no kid). */
+  ghgaIssuerKeyFile: string;
   /** The key Conductor signs internal access tokens with (tests mint GHGA-style tokens with it). */
   workPackageInternalKeyFile: string;
   /** The key work order tokens are signed with (tests verify with its public half). */

@@ -1,6 +1,6 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createLocalJWKSet, errors, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
 import { InvalidTokenError } from '../../ports/token-codec.js';
 import type { InternalTokenIssuer, InternalTokenVerifier, InternalUser, WorkOrderClaims, WorkOrderTokenSigner } from '../../ports/work-package-tokens.js';
 
@@ -23,13 +23,17 @@ const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  */
 export class JoseInternalTokens implements InternalTokenVerifier, InternalTokenIssuer {
   private readonly keySet: ReturnType<typeof createLocalJWKSet>;
+  /** Every trusted key: a token without `kid` is tried against each (GHGA's tokens carry none). */
+  private readonly keys: KeyObject[];
 
   constructor(
     private readonly issuerKey: KeyObject | undefined,
     extraKeys: JSONWebKeySet['keys'],
   ) {
     const own = issuerKey ? [{ ...createPublicKey(issuerKey).export({ format: 'jwk' }), alg: 'ES256' }] : [];
-    this.keySet = createLocalJWKSet({ keys: [...own, ...extraKeys] as JSONWebKeySet['keys'] });
+    const all = [...own, ...extraKeys] as JSONWebKeySet['keys'];
+    this.keySet = createLocalJWKSet({ keys: all });
+    this.keys = all.map((jwk) => createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }));
   }
 
   /** Parses WORK_PACKAGE_AUTH_KEYS (a JWK or a JWKS). */
@@ -49,11 +53,28 @@ export class JoseInternalTokens implements InternalTokenVerifier, InternalTokenI
   }
 
   async verify(token: string): Promise<InternalUser> {
-    let payload: Record<string, unknown>;
+    const options = { algorithms: ['ES256'], clockTolerance: 60, requiredClaims: ['iat', 'exp'] };
+    let payload: Record<string, unknown> | undefined;
+    let refusal: unknown;
     try {
-      payload = (await jwtVerify(token, this.keySet, { algorithms: ['ES256'], clockTolerance: 60, requiredClaims: ['iat', 'exp'] })).payload;
+      // With a `kid`, the key it names; without, each trusted key in turn.
+      const hasKid = typeof decodeProtectedHeader(token).kid === 'string';
+      const attempts = hasKid ? [() => jwtVerify(token, this.keySet, options)] : this.keys.map((key) => () => jwtVerify(token, key, options));
+      for (const attempt of attempts) {
+        try {
+          payload = (await attempt()).payload;
+          break;
+        } catch (error) {
+          refusal = error;
+          // An expired or not-yet-valid token is so under every key: no point trying the others.
+          if (error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed) break;
+        }
+      }
     } catch (error) {
-      if (error instanceof errors.JOSEError) throw new InvalidTokenError(error instanceof errors.JWTExpired ? 'expired' : 'bad signature or format');
+      refusal = error;
+    }
+    if (!payload) {
+      if (refusal instanceof errors.JOSEError) throw new InvalidTokenError(refusal instanceof errors.JWTExpired ? 'expired' : 'bad signature or format');
       throw new InvalidTokenError('malformed');
     }
     if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + 60) throw new InvalidTokenError('issued in the future');
