@@ -4,6 +4,7 @@
  */
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { readBrowserLibrary } from './adapters/browser-lib/browser-library.js';
 import { ghgaAccessCheck } from './adapters/access/ghga-access.client.js';
 import { LibsodiumSealer } from './adapters/crypto/libsodium-sealer.js';
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
   const grpc = buildServer({
     logger,
     descriptorSet: await readFile(config.server.descriptorFile),
+    healthDescriptorSet: await readFile(join(dirname(config.server.descriptorFile), 'health.pb')),
     auth: {
       keys,
       tokens,

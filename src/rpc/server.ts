@@ -1,6 +1,4 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { loadFileDescriptorSetFromBuffer } from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { AuthServiceService } from '../gen/conductor/auth/v1/auth.js';
 import { DatastoreServiceService } from '../gen/conductor/datastore/v1/datastore.js';
@@ -9,6 +7,7 @@ import { SearchServiceService } from '../gen/conductor/search/v1/search.js';
 import { WorkPackageServiceService } from '../gen/conductor/workpackage/v1/workpackage.js';
 import type { Logger } from '../logger.js';
 import { callerResolver, type CallerResolverDeps } from './caller.js';
+import { addReflection } from './reflection.js';
 import { authHandlers, type AuthHandlerDeps } from './handlers/auth.handler.js';
 import { datastoreHandlers, type DatastoreHandlerDeps } from './handlers/datastore.handler.js';
 import { packageHandlers, type PackageHandlerDeps } from './handlers/package.handler.js';
@@ -35,6 +34,8 @@ export interface ServerDeps {
   packages: PackageHandlerDeps;
   /** The compiled contract (buf's descriptor set), served through gRPC reflection. */
   descriptorSet: Buffer;
+  /** gRPC health's schema (envoy/health.pb, built beside it), so reflection describes the health service too. */
+  healthDescriptorSet?: Buffer;
 }
 
 export interface ConductorServer {
@@ -59,7 +60,7 @@ export function buildServer(deps: ServerDeps): ConductorServer {
 
   const health = new HealthImplementation(Object.fromEntries(['', ...serviceNames].map((name) => [name, 'NOT_SERVING'])));
   health.addToServer(server);
-  new ReflectionService(loadFileDescriptorSetFromBuffer(deps.descriptorSet)).addToServer(server);
+  addReflection(server, [deps.descriptorSet, ...(deps.healthDescriptorSet ? [deps.healthDescriptorSet] : [])]);
 
   const setAll = (state: 'SERVING' | 'NOT_SERVING') => {
     for (const name of ['', ...serviceNames]) health.setStatus(name, state);

@@ -1,5 +1,7 @@
 /** The gRPC server as internal services meet it: generated clients, health and reflection. */
+import { execFile } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, loadPackageDefinition, Metadata, Server, ServerCredentials, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
@@ -80,5 +82,24 @@ describe('gRPC server', () => {
     stream.end();
     const names = (await reply).list_services_response.service.map((service) => service.name);
     expect(names).toEqual(expect.arrayContaining([...serviceNames]));
+  });
+
+  it('lets a client that knows nothing but reflection describe and call the methods (buf curl without a schema)', async () => {
+    const bufCurl = (...args: string[]) =>
+      new Promise<string>((done, fail) =>
+        execFile(join(repoRoot, 'node_modules', '.bin', 'buf'), ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', ...args], { cwd: tmpdir() }, (error, stdout, stderr) =>
+          error ? fail(new Error(`${stderr || error.message}`)) : done(stdout),
+        ),
+      );
+    const base = `http://${testStack().grpc}`;
+    const services = (await bufCurl('--list-services', base)).split('\n').filter(Boolean);
+    expect(services).toEqual(expect.arrayContaining([...serviceNames, 'grpc.health.v1.Health']));
+    const methods = (await bufCurl("--list-methods", base)).split('\n').filter(Boolean);
+    expect(methods).toContain('conductor.workpackage.v1.WorkPackageService/CreateWorkPackage');
+    expect(JSON.parse(await bufCurl(`${base}/conductor.workpackage.v1.WorkPackageService/GetHealth`))).toEqual({ status: 'OK' });
+    expect(JSON.parse(await bufCurl('-d', '{"service":"conductor.auth.v1.AuthService"}', `${base}/grpc.health.v1.Health/Check`))).toEqual({ status: 'SERVING' });
+    // Messages from imported files (google.protobuf.Struct) resolve too.
+    const jwks = JSON.parse(await bufCurl(`${base}/conductor.auth.v1.AuthService/GetJwks`)) as { keys: { kty: string }[] };
+    expect(jwks.keys[0]?.kty).toMatch(/^(RSA|EC)$/);
   });
 });
