@@ -3,6 +3,7 @@ import type { RegistryDocument } from '../../ports/package-registry.js';
 import type { DatasetRecord } from '../../ports/work-package-store.js';
 import { babbageModelOf } from './babbage-model.js';
 import type { FiscalModel } from './fiscal-model.js';
+import { fileIdFor } from './file-ids.js';
 import { factViewFor, tableNameFor } from './table-names.js';
 
 /** What a finished load knows about the package. */
@@ -50,7 +51,7 @@ export function datasetRecordFor(loaded: LoadedPackage, published: boolean): Dat
     files: resources.map((resource) => {
       const first = resource.sources[0];
       const path = first?.kind === 'datastore' ? first.key : (first?.url ?? '');
-      return { id: `${input.datasetId}/${resource.name}`, extension: /\.[A-Za-z0-9]+$/.exec(path)?.[0] ?? '' };
+      return { id: fileIdFor(input.datasetId, resource.name), extension: /\.[A-Za-z0-9]+$/.exec(path)?.[0] ?? '' };
     }),
   };
 }
