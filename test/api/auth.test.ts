@@ -225,12 +225,14 @@ describe('POST /user/logout', () => {
 });
 
 describe('GET /user/lib', () => {
-  it('serves the browser auth client as JavaScript, under /user and /auth', async () => {
+  it('serves the browser auth client as a classic script (no export, no import.meta), under /user and /auth', async () => {
     for (const path of ['/user/lib', '/auth/lib']) {
       const reply = await gateway(path);
       expect(reply.status).toBe(200);
       expect(reply.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
-      expect(reply.text).toContain('export function createAuthClient');
+      expect(reply.text).toContain('function createAuthClient');
+      expect(reply.text).not.toMatch(/^export |import\.meta/m);
+      expect(reply.text).toContain('window.conductorAuth');
       expect(reply.text).toContain("'authClient'");
     }
   });

@@ -360,3 +360,42 @@ describe('installAngularModule', () => {
     expect(fetch.mock.calls[0]![0]).toBe('https://other.example/user/logout');
   });
 });
+
+describe('the classic script served at /user/lib', () => {
+  it('parses as a classic script and registers the AngularJS modules and window.conductorAuth, AngularJS loaded before or after it', async () => {
+    const { readBrowserLibrary } = await import('../../src/adapters/browser-lib/browser-library.ts');
+    const { Script, createContext } = await import('node:vm');
+    const code = (await readBrowserLibrary()).toString();
+    expect(code).not.toMatch(/^export |import\.meta/m);
+    const run = (angularFirst: boolean) => {
+      const modules = new Map<string, string[]>();
+      const chain = { value: () => chain, factory: () => chain };
+      const angular = {
+        module: (name: string, requires?: string[]) => {
+          if (requires) modules.set(name, requires);
+          else if (!modules.has(name)) throw new Error(`no module ${name}`);
+          return chain;
+        },
+      };
+      let onReady: (() => void) | undefined;
+      const context: Record<string, unknown> = {
+        URL,
+        location: { href: 'https://app.example/page' },
+        document: { currentScript: { src: 'https://gateway.example/user/lib' }, readyState: 'loading', addEventListener: (_: string, listener: () => void) => (onReady = listener) },
+        ...(angularFirst ? { angular } : {}),
+      };
+      context.window = context;
+      new Script(code).runInContext(createContext(context));
+      if (!angularFirst) {
+        context.angular = angular;
+        onReady?.();
+      }
+      return { modules, auth: context.conductorAuth as { client: { baseUrl: string } } };
+    };
+    for (const angularFirst of [true, false]) {
+      const { modules, auth } = run(angularFirst);
+      expect([...modules.keys()].sort(), String(angularFirst)).toEqual(['authClient', 'authClient.config', 'authClient.services']);
+      expect(auth.client.baseUrl).toBe('https://gateway.example');
+    }
+  });
+});

@@ -1,9 +1,13 @@
 // Browser auth client, served by the gateway at GET /user/lib (and /auth/lib).
-// Load it with <script type="module" src="{gateway}/user/lib">, or import it.
-// It replaces os-conductor's minified AngularJS `authClient` module: the same
-// `authenticate` / `authorize` / `baseUrl` services are registered when
-// AngularJS is on the page, and a plain ES module API is exported for the rest.
-// No dependencies and no build step: this file is sent to browsers as it is.
+// Served as a classic script (browser-library.ts wraps this file): load it
+// with <script src="{gateway}/user/lib"> or jQuery's $.getScript, as
+// os-admin and os-packager do. It replaces os-conductor's AngularJS
+// `authClient` library: the modules `authClient.config`,
+// `authClient.services` (services `authenticate` and `authorize`) and
+// `authClient` are registered when AngularJS is on the page — whether it was
+// loaded before or after this script — and `window.conductorAuth` offers
+// the same client to pages without AngularJS. No dependencies and no build
+// step beyond that wrapping; Node tests import this file as a module.
 
 /**
  * @typedef {{ id: string, name: string, email: string, avatar_url: string, idhash: string, username?: string, join_date: string }} Profile
@@ -17,6 +21,10 @@
  * @property {typeof fetch} [fetch] Defaults to the global fetch.
  * @property {Window} [window] Defaults to the global window.
  */
+
+// The URL this script was loaded from: its origin is the gateway's. (When
+// served, browser-library.ts defines it from document.currentScript.)
+const scriptUrl = import.meta.url;
 
 const DEFAULT_STORAGE_KEY = 'conductor.jwt';
 const POPUP_FEATURES = 'width=600,height=700';
@@ -117,7 +125,7 @@ export function createAuthClient(options = {}) {
   }
 
   const client = {
-    baseUrl: withoutTrailingSlash(options.baseUrl ?? new URL(import.meta.url).origin),
+    baseUrl: withoutTrailingSlash(options.baseUrl ?? new URL(scriptUrl).origin),
 
     /** @returns {string | null} The stored user token. */
     token: readToken,
@@ -282,8 +290,24 @@ export function installAngularModule(angular, client = createAuthClient()) {
   angular.module('authClient', ['authClient.config', 'authClient.services']);
 }
 
-// Module scripts run before AngularJS bootstraps ng-app (on DOMContentLoaded),
-// so pages that load AngularJS first keep getting the module as they used to.
-if (globalThis.angular?.module) {
-  installAngularModule(globalThis.angular);
+/**
+ * Registers the AngularJS modules once AngularJS is on the page: now, if it
+ * was loaded first, or else when the document has been parsed — before
+ * AngularJS bootstraps `ng-app`, which it does on DOMContentLoaded after this
+ * listener, since this script ran first.
+ * @param {any} win
+ */
+export function installWhenAngularArrives(win = globalThis) {
+  const install = () => {
+    const angular = win.angular;
+    if (!angular?.module) return false;
+    try {
+      angular.module('authClient.services');
+      return true; // Registered already.
+    } catch {
+      installAngularModule(angular);
+      return true;
+    }
+  };
+  if (!install() && win.document?.readyState === 'loading') win.document.addEventListener('DOMContentLoaded', install, { once: true });
 }
