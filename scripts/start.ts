@@ -29,6 +29,8 @@ const stack = await startStack(
     postgresPassword: env.POSTGRES_PASSWORD ?? 'conductor',
     minioUser: env.MINIO_ROOT_USER ?? 'conductor',
     minioPassword: env.MINIO_ROOT_PASSWORD ?? 'conductor-secret',
+    // The development login, so a newcomer can log in without a Google or GitHub app (refused unless the public URL is loopback).
+    extraEnv: { CONDUCTOR_LOCAL_LOGIN: env.CONDUCTOR_LOCAL_LOGIN ?? (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(env.CONDUCTOR_PUBLIC_HOST ?? 'localhost') ? '1' : '0') },
     ports: {
       gateway: port('CONDUCTOR_GATEWAY_PORT', 8080),
       envoyAdmin: port('ENVOY_ADMIN_PORT', 9901),

@@ -20,6 +20,7 @@ import { JoseInternalTokens, JoseWorkOrderSigner, loadP256Key } from './adapters
 import { createObjectStoreClient, ensureBucket } from './adapters/minio/client.js';
 import { SigV4UploadSigner } from './adapters/minio/sigv4-upload-signer.js';
 import { createHttpListener, refusedGrpcRoute } from './adapters/oauth/http-listener.js';
+import { localLoginRoutes, localProvider } from './adapters/oauth/local-login.routes.js';
 import { loginUrl, oauthRoutes } from './adapters/oauth/oauth.routes.js';
 import { createOrm } from './adapters/postgres/orm.js';
 import { LoadedDataRepository } from './adapters/postgres/repositories/loaded-data.repository.js';
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
       tokens,
       users,
       permissions,
-      providers: config.auth.providers.map((provider) => provider.name),
+      providers: [...config.auth.providers.map((provider) => provider.name), ...(config.auth.localLogin ? [localProvider] : [])],
       loginUrl: (provider, next) => loginUrl(config.server.publicUrl, provider, next),
       browserLibrary: await readBrowserLibrary(),
       serviceTokens,
@@ -115,7 +116,9 @@ async function main(): Promise<void> {
   });
   const grpcPort = await grpc.listen(config.server.grpcHost, config.server.grpcPort);
 
-  const http = createHttpListener(logger, [...oauthRoutes({ config: config.auth, publicUrl: config.server.publicUrl, keys, codec, tokens, users, logger }), refusedGrpcRoute]);
+  const oauthDeps = { config: config.auth, publicUrl: config.server.publicUrl, keys, codec, tokens, users, logger };
+  // The local login's routes come first: /oauth/login/local is not a grant provider.
+  const http = createHttpListener(logger, [...(config.auth.localLogin ? localLoginRoutes(oauthDeps) : []), ...oauthRoutes(oauthDeps), refusedGrpcRoute]);
   http.listen(config.server.httpPort, config.server.grpcHost);
   await once(http, 'listening');
 

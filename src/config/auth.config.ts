@@ -53,6 +53,10 @@ export const authConfigSchema = z
     GITHUB_EMAILS_URL: httpUrl.default(providerUrls.github.emails),
     CONDUCTOR_PERMISSION_PROVIDERS: z.string().default(''),
     CONDUCTOR_AUTH_EXTENSIONS: z.string().default(''),
+    /** The development login (no password): on under `npm start`, never by default. */
+    CONDUCTOR_LOCAL_LOGIN: z.enum(['0', '1', 'true', 'false']).default('0'),
+    // Read here only to refuse the local login on a public address.
+    CONDUCTOR_PUBLIC_URL: z.string().optional(),
   })
   .refine((env) => Boolean(env.CONDUCTOR_SIGNING_KEY) !== Boolean(env.CONDUCTOR_SIGNING_KEY_FILE), {
     message: 'set exactly one of CONDUCTOR_SIGNING_KEY (PEM/JWK text) or CONDUCTOR_SIGNING_KEY_FILE (path)',
@@ -61,6 +65,10 @@ export const authConfigSchema = z
   .refine((env) => env.CONDUCTOR_ALLOWED_ORIGINS.every((origin) => /^https?:\/\/[^/]+$/.test(origin)), {
     message: 'must be origins like https://app.example.org (scheme and host, no path)',
     path: ['CONDUCTOR_ALLOWED_ORIGINS'],
+  })
+  .refine((env) => !['1', 'true'].includes(env.CONDUCTOR_LOCAL_LOGIN) || isLoopbackUrl(env.CONDUCTOR_PUBLIC_URL ?? 'http://localhost:8080'), {
+    message: 'the local login (no password) is only for a loopback CONDUCTOR_PUBLIC_URL (localhost, 127.0.0.1, [::1])',
+    path: ['CONDUCTOR_LOCAL_LOGIN'],
   })
   .transform((env) => {
     const providers: IdentityProviderConfig[] = [];
@@ -76,6 +84,7 @@ export const authConfigSchema = z
       lifetimes: { userSeconds: env.USER_TOKEN_TTL_SECONDS, permissionSeconds: env.PERMISSION_TOKEN_TTL_SECONDS },
       allowedOrigins: env.CONDUCTOR_ALLOWED_ORIGINS,
       providers,
+      localLogin: ['1', 'true'].includes(env.CONDUCTOR_LOCAL_LOGIN),
       /** `service:module;…` — DataHQ's ALLOWED_SERVICES. */
       permissionProviders: parseList(env.CONDUCTOR_PERMISSION_PROVIDERS).map((entry) => {
         const at = entry.lastIndexOf(':');
@@ -85,6 +94,15 @@ export const authConfigSchema = z
       extensions: parseList(env.CONDUCTOR_AUTH_EXTENSIONS),
     };
   });
+
+function isLoopbackUrl(text: string): boolean {
+  try {
+    const host = new URL(text).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
 
 function parseList(text: string): string[] {
   return text.split(';').map((item) => item.trim()).filter(Boolean);

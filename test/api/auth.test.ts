@@ -90,6 +90,8 @@ describe('GET /user/check', () => {
       providers: {
         google: { url: `${testStack().gateway}/oauth/login/google?next=${encodeURIComponent(next)}` },
         github: { url: `${testStack().gateway}/oauth/login/github?next=${encodeURIComponent(next)}` },
+        // The development login, on in the test stack as under npm start.
+        local: { url: `${testStack().gateway}/oauth/login/local?next=${encodeURIComponent(next)}` },
       },
     });
   });
@@ -235,5 +237,40 @@ describe('GET /user/lib', () => {
       expect(reply.text).toContain('window.conductorAuth');
       expect(reply.text).toContain("'authClient'");
     }
+  });
+});
+
+describe('the local development login', () => {
+  it('is listed by /user/check and logs a person in by name and email through the normal redirect', async () => {
+    const next = `${testStack().appOrigin}/after-login?tab=2`;
+    const check = (await gateway(`/user/check?next=${encodeURIComponent(next)}`)).json as { providers: Record<string, { url: string }> };
+    expect(Object.keys(check.providers).sort()).toEqual(['github', 'google', 'local']);
+    const start = await fetch(check.providers.local?.url ?? '', { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    const cookie = start.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+    const form = await fetch(String(start.headers.get('location')), { headers: { cookie } });
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('<form method="get"');
+    const email = `local-${Date.now()}@example.test`;
+    const done = await fetch(`${testStack().gateway}/oauth/local/callback?name=${encodeURIComponent('Ada Local')}&email=${encodeURIComponent(email)}`, { headers: { cookie }, redirect: 'manual' });
+    expect(done.status).toBe(302);
+    const back = new URL(String(done.headers.get('location')));
+    expect(`${back.origin}${back.pathname}?tab=${back.searchParams.get('tab')}`).toBe(next);
+    const jwt = back.searchParams.get('jwt') ?? '';
+    const me = (await gateway('/user/check', bearer(jwt))).json as { authenticated: boolean; profile: { name: string; email: string; idhash: string } };
+    expect(me).toMatchObject({ authenticated: true, profile: { name: 'Ada Local', email, idhash: md5(email) } });
+  });
+
+  it('refuses a callback without its login cookie, a bad email, and a next on a foreign origin', async () => {
+    const callback = await gateway(`/oauth/local/callback?name=x&email=${encodeURIComponent('x@example.test')}`);
+    expect(callback.status).toBe(400);
+    expect(callback.json).toMatchObject({ code: 3, message: expect.stringContaining('Login session') });
+    const foreign = await gateway(`/oauth/login/local?next=${encodeURIComponent('https://evil.example/')}`);
+    expect(foreign.status).toBe(400);
+    const start = await fetch(`${testStack().gateway}/oauth/login/local?next=${encodeURIComponent(testStack().appOrigin)}`, { redirect: 'manual' });
+    const cookie = start.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+    const badEmail = await gateway(`/oauth/local/callback?name=x&email=${encodeURIComponent('not-an-email')}`, { headers: { cookie } });
+    expect(badEmail.status).toBe(400);
+    expect(badEmail.json).toMatchObject({ message: 'email must be an email address' });
   });
 });

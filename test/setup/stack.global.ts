@@ -59,6 +59,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
         CONDUCTOR_ADMINS: createHash('md5').update('admin@example.test').digest('hex'),
         // Allowed by the host policy, yet resolving to loopback: loads from it must fail at the address check.
         PACKAGE_ALLOWED_HOSTS: 'localhost',
+        CONDUCTOR_LOCAL_LOGIN: '1',
         WORK_PACKAGE_AUTH_KEYS: JSON.stringify({ keys: [{ ...ghgaIssuer.publicKey.export({ format: 'jwk' }), alg: 'ES256', use: 'sig' }] }),
       },
     },

@@ -34,6 +34,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('allows the local login (no password) only on a loopback public URL, and never by default', () => {
+    const auth = (env: Record<string, string>) => loadConfig(['auth'], { CONDUCTOR_SIGNING_KEY: 'x', ...env }).auth;
+    expect(auth({}).localLogin).toBe(false);
+    expect(auth({ CONDUCTOR_LOCAL_LOGIN: '1', CONDUCTOR_PUBLIC_URL: 'http://localhost:8080' }).localLogin).toBe(true);
+    expect(auth({ CONDUCTOR_LOCAL_LOGIN: 'true', CONDUCTOR_PUBLIC_URL: 'http://127.0.0.1:9999' }).localLogin).toBe(true);
+    for (const publicUrl of ['https://conductor.example.org', 'http://10.0.0.5:8080', 'http://localhost.example.org']) {
+      expect(() => auth({ CONDUCTOR_LOCAL_LOGIN: '1', CONDUCTOR_PUBLIC_URL: publicUrl }), publicUrl).toThrow(/CONDUCTOR_LOCAL_LOGIN: the local login \(no password\) is only for a loopback/);
+    }
+  });
+
   it('wants exactly one source for the signing key', () => {
     expect(() => loadConfig(['auth'], {})).toThrow(/CONDUCTOR_SIGNING_KEY/);
     expect(() => loadConfig(['auth'], { CONDUCTOR_SIGNING_KEY: 'x', CONDUCTOR_SIGNING_KEY_FILE: 'y' })).toThrow(/exactly one/);

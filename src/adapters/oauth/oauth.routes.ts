@@ -22,10 +22,10 @@ export interface OAuthDeps {
   logger: Logger;
 }
 
-const loginCookie = 'conductor_login';
+export const loginCookie = 'conductor_login';
 /** grant's own session cookie (state, PKCE verifier) between the redirect to the provider and the callback. */
 const grantSessionCookie = 'conductor_oauth';
-const loginSeconds = 600;
+export const loginSeconds = 600;
 
 /** Where the login with a provider starts (what `/user/check` lists). */
 export function loginUrl(publicUrl: string, provider: string, next: string | undefined): string {
@@ -136,7 +136,7 @@ async function finishLogin(deps: OAuthDeps, provider: IdentityProviderConfig, gr
   }
 }
 
-async function readLoginCookie(request: IncomingMessage, codec: TokenCodec): Promise<{ next: string; provider: string } | undefined> {
+export async function readLoginCookie(request: IncomingMessage, codec: TokenCodec): Promise<{ next: string; provider: string } | undefined> {
   const value = readCookie(request, loginCookie);
   if (!value) return undefined;
   try {
@@ -147,14 +147,14 @@ async function readLoginCookie(request: IncomingMessage, codec: TokenCodec): Pro
   }
 }
 
-function readCookie(request: IncomingMessage, wanted: string): string | undefined {
+export function readCookie(request: IncomingMessage, wanted: string): string | undefined {
   return (request.headers.cookie ?? '')
     .split(';')
     .map((part) => part.trim().split('='))
     .find(([name]) => name === wanted)?.[1] || undefined;
 }
 
-function cookie(name: string, value: string, maxAge: number, secure: boolean): string {
+export function cookie(name: string, value: string, maxAge: number, secure: boolean): string {
   return `${name}=${encodeURIComponent(value)}; Path=/oauth; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
 
