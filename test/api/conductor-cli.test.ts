@@ -1,0 +1,70 @@
+/**
+ * The `conductor` command against the running stack, as a newcomer uses it:
+ * the local login, `load <folder> --follow` of a real package with its
+ * progress output, `status`, and clear errors with a non-zero exit.
+ */
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../scripts/stack/paths.ts';
+import { testStack } from '../setup/test-stack.ts';
+import { gateway } from './http.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'conductor-cli-'));
+const tokenFile = join(scratch, 'token');
+
+function conductor(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'conductor.js'), ...args], { env: { PATH: process.env.PATH, CONDUCTOR_URL: testStack().gateway, CONDUCTOR_TOKEN_FILE: tokenFile }, timeout: 120_000 }, (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('conductor (the CLI)', () => {
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const email = `cli-${randomBytes(3).toString('hex')}@example.test`;
+
+  it('logs in locally, loads a package folder following its progress, and finds it by search', async () => {
+    const login = await conductor('login', '--name', 'Cli User', '--email', email, '--next', `${testStack().appOrigin}/`);
+    expect(login).toMatchObject({ code: 0, stdout: expect.stringContaining(`logged in as Cli User <${email}>`) });
+
+    const folder = join(scratch, `al-treasury-${randomBytes(2).toString('hex')}`);
+    cpSync(join(repoRoot, 'test', 'fixtures', 'fdp', 'al-treasury-spending'), folder, { recursive: true });
+    const load = await conductor('load', folder, '--follow');
+    expect(load.code, load.stderr).toBe(0);
+    expect(load.stdout).toMatch(/^queued: http/m);
+    expect(load.stdout).toMatch(/^done: 40 rows in [0-9a-f]{32}:al_treasury_/m);
+    // The progress bar, printed as lines when not on a terminal.
+    expect(load.stderr).toMatch(/40\/40 rows \| \d+ rows\/s \| done/);
+
+    const url = /^queued: (\S+)$/m.exec(load.stdout)?.[1] ?? '';
+    expect((await conductor('status', url)).stdout).toMatch(/^done: 40 rows/);
+    const owner = createHash('md5').update(email).digest('hex');
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    const found = (await gateway(`/search/package?package.owner=${encodeURIComponent(JSON.stringify(owner))}`, { headers: { authorization: `Bearer ${token}` } })).json as unknown[];
+    expect(found).toHaveLength(1);
+  });
+
+  it('exits non-zero with the error of a failed load, and on bad arguments', async () => {
+    const folder = join(scratch, `broken-${randomBytes(2).toString('hex')}`);
+    cpSync(join(repoRoot, 'test', 'fixtures', 'fdp', 'al-treasury-spending'), folder, { recursive: true });
+    writeFileSync(join(folder, 'data', 'treasury.csv'), 'nonsense,header\n1,2\n');
+    const failed = await conductor('load', folder, '--follow');
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/^fail: .*header/m);
+
+    const missing = await conductor('load');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/missing required argument 'source'/);
+    const badEmail = await conductor('login', '--name', 'x', '--email', 'nope');
+    expect(badEmail.code).not.toBe(0);
+    expect(badEmail.stderr).toMatch(/not an email address/);
+    const noFolder = await conductor('load', join(scratch, 'does-not-exist'));
+    expect(noFolder.code).toBe(1);
+    expect(noFolder.stderr).toMatch(/^conductor: .*(no such file|ENOENT)/m);
+  });
+});
