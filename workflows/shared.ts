@@ -26,6 +26,9 @@ export interface StackCheckResult {
 /** Workflow type of a package load; one run per dataset (the workflow id is derived from the descriptor URL). */
 export const loadPackageWorkflowName = 'loadPackage';
 
+/** Signal a load's activity sends at each checkpoint with the rows of the resource it is loading. */
+export const loadProgressSignalName = 'loadProgress';
+
 /** Query that returns a load's current status. */
 export const loadStatusQueryName = 'loadStatus';
 

@@ -3,6 +3,7 @@
  * activities → worker. Stops cleanly on SIGTERM/SIGINT (Temporal's runtime
  * handles the signals and drains running activities).
  */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createSearchClient } from '../src/adapters/elasticsearch/client.js';
 import { ElasticsearchPackageRegistry } from '../src/adapters/elasticsearch/package-registry.adapter.js';
@@ -15,6 +16,7 @@ import { ConfigError, loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
 import { createActivities } from './activities/index.js';
 import { createLoadActivities } from './activities/package-load.activities.js';
+import { loadProgressSignalName } from './shared.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(['server', 'database', 'objectStore', 'search', 'temporal', 'packages']);
@@ -24,6 +26,9 @@ async function main(): Promise<void> {
   const objectStore = createObjectStoreClient(config.objectStore);
 
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  // A client too: load activities signal their workflow at each checkpoint (the rows count in the Temporal UI).
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -40,6 +45,7 @@ async function main(): Promise<void> {
         tables: new PostgresTableLoader(orm, config.packages.checkpointRows),
         registry: new ElasticsearchPackageRegistry(search, config.search.indexPrefix),
         statuses: new LoadStatusRepository(orm),
+        reportProgress: (workflow, rows) => client.workflow.getHandle(workflow.workflowId, workflow.runId).signal(loadProgressSignalName, rows),
         policy: { datastoreBase: `${config.objectStore.publicEndpoint}/${config.objectStore.bucket}`, allowedHosts: config.packages.allowedHosts },
         maxDescriptorBytes: config.packages.maxDescriptorBytes,
         maxResourceBytes: config.packages.maxResourceBytes,
@@ -48,7 +54,7 @@ async function main(): Promise<void> {
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
   await worker.run();
-  await Promise.allSettled([orm.close(), search.close(), connection.close()]);
+  await Promise.allSettled([orm.close(), search.close(), connection.close(), clientConnection.close()]);
   logger.info('worker stopped');
 }
 

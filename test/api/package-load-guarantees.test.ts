@@ -63,7 +63,15 @@ describe('load guarantees', () => {
       expect(started.json).toEqual({ status: 'queued', progress: 0 });
       const { last } = await follow(url);
       expect(last.status).toBe('done');
-      if (i === 0) await recordHistory(temporal.workflow.getHandle(loadWorkflowIdFor(String(last.dataset_id))), 'load-done');
+      if (i === 0) {
+        const handle = temporal.workflow.getHandle(loadWorkflowIdFor(String(last.dataset_id)));
+        await recordHistory(handle, 'load-done');
+        // The Temporal UI explains the load: a readable id, a summary, search attributes set from the start.
+        const description = await handle.describe();
+        expect(description.workflowId).toBe(`load:${last.dataset_id}`);
+        expect(await description.staticSummary()).toBe(`Load ${last.dataset_id} from ${url}`);
+        expect(description.searchAttributes).toMatchObject({ ConductorDatasetId: [last.dataset_id], ConductorOwner: [owner], ConductorLoadStatus: ['done'], ConductorRowsLoaded: [50] });
+      }
     }
   });
 

@@ -92,6 +92,11 @@ describe('a worker killed during loading-data', () => {
     await orm.close();
     expect(live).toMatchObject({ status: 'loading-data', progress: expect.any(Number) });
     expect(live?.progress).toBeGreaterThanOrEqual(committed);
+    // The rows count in the Temporal UI follows the checkpoints (the activity signals its workflow).
+    await until('rows in the search attribute', async () => {
+      const rowsLoaded = ((await handle.describe()).searchAttributes.ConductorRowsLoaded as number[] | undefined)?.[0] ?? 0;
+      return rowsLoaded >= 20_000 ? rowsLoaded : undefined;
+    });
     first.kill('SIGKILL');
     await once(first, 'exit');
     const [atKill] = await sql<{ rows: number }>('select rows_committed::int as rows from package_load_checkpoints where table_name = $1', [table]);

@@ -22,6 +22,8 @@ export interface LoadDeps {
   policy: DescriptorUrlPolicy;
   maxDescriptorBytes: number;
   maxResourceBytes: number;
+  /** Tells the load's workflow the rows committed so far in the resource (its search attribute follows); best effort. */
+  reportProgress?: (workflow: { workflowId: string; runId: string }, resourceRows: number) => Promise<void>;
   /** How often a running load heartbeats even between checkpoints, so a live worker is never taken for dead. */
   heartbeatEveryMs?: number;
 }
@@ -107,6 +109,9 @@ export function createLoadActivities(deps: LoadDeps) {
           (rows) => {
             committed = rows;
             context.heartbeat({ resource: resource.index, rows });
+            const execution = context.info.workflowExecution;
+            // Progress for the Temporal UI only: a failure to report must not fail the load.
+            if (execution && deps.reportProgress) deps.reportProgress(execution, rows).catch((error: unknown) => context.log.warn('progress not reported', { error: String(error) }));
           },
         );
         const seconds = (performance.now() - started) / 1000;

@@ -1,6 +1,6 @@
-import { ApplicationFailure, defineQuery, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, ActivityFailure } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, defineSignal, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, ActivityFailure } from '@temporalio/workflow';
 import type { LoadActivities } from '../activities/package-load.activities.js';
-import { loadStatusQueryName, type LoadInput, type LoadStatus, type LoadStatusName } from '../shared.js';
+import { loadProgressSignalName, loadStatusQueryName, type LoadInput, type LoadStatus, type LoadStatusName } from '../shared.js';
 
 /** How long transient failures (a backend down, a network blip) are retried when the input does not say. */
 const defaultRetryWindowSeconds = 15 * 60;
@@ -55,6 +55,7 @@ const { recordStatus } = proxyLocalActivities<LoadActivities>({
 });
 
 export const loadStatusQuery = defineQuery<LoadStatus>(loadStatusQueryName);
+export const loadProgressSignal = defineSignal<[number]>(loadProgressSignalName);
 
 /**
  * Loads one data package: every documented status in order, progress = rows
@@ -65,6 +66,10 @@ export async function loadPackage(input: LoadInput): Promise<LoadStatus> {
   const { fetchDescriptor, planLoad, saveMetadata, discardLoad, loadResource } = activitiesFor(input.retryWindowSeconds ?? defaultRetryWindowSeconds);
   let state: LoadStatus = { status: 'queued', progress: 0 };
   setHandler(loadStatusQuery, () => state);
+  // The rows count in the Temporal UI follows each checkpoint of the resource being loaded.
+  setHandler(loadProgressSignal, (resourceRows: number) => {
+    if (state.status === 'loading-data') upsertSearchAttributes({ ConductorRowsLoaded: [state.progress + resourceRows] });
+  });
   // Each status is recorded in PostgreSQL as its step begins: /package/status reads it from there.
   const step = async (status: LoadStatusName, resource?: number) => {
     state = { ...state, status, ...(resource === undefined ? {} : { resource }) };

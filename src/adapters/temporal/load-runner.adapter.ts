@@ -1,7 +1,14 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { loadPackageWorkflowName, type LoadInput } from '../../../workflows/shared.js';
 import type { TemporalConfig } from '../../config/temporal.config.js';
 import { LoadAlreadyRunningError, type LoadRunner } from '../../ports/load-runner.js';
+
+// The search attributes operators find loads by (registered by the stack scripts).
+const datasetIdKey = defineSearchAttributeKey('ConductorDatasetId', SearchAttributeType.KEYWORD);
+const ownerKey = defineSearchAttributeKey('ConductorOwner', SearchAttributeType.KEYWORD);
+const statusKey = defineSearchAttributeKey('ConductorLoadStatus', SearchAttributeType.KEYWORD);
+const rowsKey = defineSearchAttributeKey('ConductorRowsLoaded', SearchAttributeType.INT);
 
 /** Package loads as Temporal workflows, one workflow id per dataset; the descriptor URL travels in the memo. */
 export class TemporalLoadRunner implements LoadRunner {
@@ -30,6 +37,14 @@ export class TemporalLoadRunner implements LoadRunner {
         args: [input],
         memo: { descriptorUrl: input.descriptorUrl },
         workflowIdConflictPolicy: 'FAIL',
+        // What the Temporal UI shows from the start, even while the load is queued.
+        staticSummary: `Load ${input.datasetId} from ${input.descriptorUrl}`,
+        typedSearchAttributes: [
+          { key: datasetIdKey, value: input.datasetId },
+          { key: ownerKey, value: input.owner },
+          { key: statusKey, value: 'queued' },
+          { key: rowsKey, value: 0 },
+        ],
       });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) throw new LoadAlreadyRunningError(workflowId);
