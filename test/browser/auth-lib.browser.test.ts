@@ -5,11 +5,13 @@
  * permission token for os.datastore.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importSPKI, jwtVerify } from 'jose';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../scripts/stack/paths.ts';
 import { createSearchClient } from '../../src/adapters/elasticsearch/client.ts';
 import { packageIndexAlias } from '../../src/adapters/elasticsearch/package-index.ts';
 import { providerControl } from '../support/oauth-provider.ts';
@@ -124,3 +126,44 @@ describe("the existing clients' pages, with the real AngularJS, ngStorage and jQ
   });
 });
 
+
+describe('the first ten minutes (README walk-through)', () => {
+  it('local login in the browser, conductor load --follow with its progress, search, and the load in the Temporal UI by its readable id', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(testStack().appUrl);
+    await page.waitForSelector('#status:text("anonymous")');
+    await page.click('#login-local');
+    // Conductor's local login page: a name and an email, no password.
+    await page.fill('input[name=name]', 'Newcomer');
+    const email = `newcomer-${randomBytes(3).toString('hex')}@example.test`;
+    await page.fill('input[name=email]', email);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#status:text("authenticated")');
+    expect(await page.textContent('#name')).toBe('Newcomer');
+    const token = await page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('conductor.jwt'));
+    expect(token).toBeTruthy();
+
+    const folder = join(import.meta.dirname, '..', 'fixtures', 'fdp', 'eu-funds-absorption-rate-2007-2013');
+    const load = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+      execFile(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'conductor.js'), 'load', folder, '--follow'], { env: { PATH: process.env.PATH, CONDUCTOR_URL: testStack().gateway, CONDUCTOR_TOKEN: token ?? '' } }, (error, stdout, stderr) =>
+        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(load.code, load.stderr).toBe(0);
+    expect(load.stderr).toMatch(/rows \| \d+ rows\/s \| done/);
+    const datasetId = /^done: \d+ rows in (\S+)$/m.exec(load.stdout)?.[1] ?? '';
+    expect(datasetId).toMatch(/^[0-9a-f]{32}:eu_funds_absorption_rate_2007_2013$/);
+
+    const owner = createHash('md5').update(email).digest('hex');
+    const found = (await (await fetch(`${testStack().gateway}/search/package?package.owner=${encodeURIComponent(JSON.stringify(owner))}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string }[];
+    expect(found.map((item) => item.id)).toEqual([datasetId]);
+
+    await page.goto(`${testStack().temporalUi}/namespaces/default/workflows`);
+    await page.waitForSelector(`text=load:${datasetId}`, { timeout: 30_000 });
+    mkdirSync(testStack().logDir, { recursive: true });
+    await page.screenshot({ path: join(testStack().logDir, 'temporal-ui.png') });
+    if (process.env.CONDUCTOR_UPDATE_SCREENSHOT) await page.screenshot({ path: join(repoRoot, 'docs', 'temporal-ui.png') });
+    await context.close();
+  });
+});

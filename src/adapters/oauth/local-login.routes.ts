@@ -38,7 +38,8 @@ export function localLoginRoutes(deps: OAuthDeps): HttpRoute[] {
   const form: HttpRoute = {
     matches: (path) => path === '/oauth/local',
     handle: (_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" });
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', // No form-action: Chromium applies it to the redirect back to the app's origin as well.
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
       response.end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Conductor — local login</title>
 <style>body{font-family:sans-serif;max-width:28rem;margin:4rem auto}label{display:block;margin:1rem 0}input{width:100%;padding:.4rem}</style></head>
