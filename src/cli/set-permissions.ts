@@ -1,30 +1,26 @@
 /**
  * Sets a user's permissions for a service through the internal gRPC method
- * AuthService/SetPermissions (it has no HTTP route):
+ * AuthService/SetPermissions (it has no HTTP route); the same as
+ * `conductor permissions set`:
  *
  *   node dist/src/cli/set-permissions.js <idhash|*> <service> '<JSON object>'
  *
  * Reaches the server at CONDUCTOR_GRPC_HOST:CONDUCTOR_GRPC_PORT as an
  * internal caller (CONDUCTOR_INTERNAL_SECRET or CONDUCTOR_INTERNAL_SECRET_FILE).
  */
-import { AuthServiceClient, type SetPermissionsResponse } from '../gen/conductor/auth/v1/auth.js';
-import { fail, internalTarget } from './internal-call.js';
+import { parsePermissions, setPermissions } from './conductor/internal-commands.js';
+import { fail } from './internal-call.js';
 
 const [userid, service, json] = process.argv.slice(2);
 if (!userid || !service || !json) fail("usage: set-permissions <idhash|*> <service> '<JSON object>'");
-let permissions: unknown;
+let permissions: Record<string, unknown>;
 try {
-  permissions = JSON.parse(json);
-} catch {
-  permissions = undefined;
+  permissions = parsePermissions(json);
+} catch (error) {
+  fail((error as Error).message);
 }
-if (typeof permissions !== 'object' || permissions === null || Array.isArray(permissions)) {
-  fail('permissions must be a JSON object, e.g. \'{"datapackage-upload": true}\'');
+try {
+  process.stdout.write(`${JSON.stringify(await setPermissions(userid, service, permissions))}\n`);
+} catch (error) {
+  fail((error as Error).message, 1);
 }
-const target = await internalTarget('set-permissions');
-const client = new AuthServiceClient(target.address, target.credentials);
-client.setPermissions({ userid, service, permissions: permissions as Record<string, unknown> }, target.metadata, (error, response: SetPermissionsResponse) => {
-  client.close();
-  if (error) fail(error.details || error.message, 1);
-  process.stdout.write(`${JSON.stringify(response.permissions)}\n`);
-});

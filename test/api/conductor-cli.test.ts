@@ -17,8 +17,13 @@ const scratch = mkdtempSync(join(tmpdir(), 'conductor-cli-'));
 const tokenFile = join(scratch, 'token');
 
 function conductor(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return conductorWith({}, ...args);
+}
+
+function conductorWith(extraEnv: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'conductor.js'), ...args], { env: { PATH: process.env.PATH, CONDUCTOR_URL: testStack().gateway, CONDUCTOR_TOKEN_FILE: tokenFile }, timeout: 120_000 }, (error, stdout, stderr) =>
+    const env = { PATH: process.env.PATH, CONDUCTOR_URL: testStack().gateway, CONDUCTOR_TOKEN_FILE: tokenFile, ...extraEnv };
+    execFile(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'conductor.js'), ...args], { env, timeout: 120_000 }, (error, stdout, stderr) =>
       done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -66,5 +71,24 @@ describe('conductor (the CLI)', () => {
     const noFolder = await conductor('load', join(scratch, 'does-not-exist'));
     expect(noFolder.code).toBe(1);
     expect(noFolder.stderr).toMatch(/^conductor: .*(no such file|ENOENT)/m);
+  });
+
+  it('runs the internal commands with the internal secret, and says what is missing without it', async () => {
+    const [host, port] = testStack().grpc.split(':') as [string, string];
+    const internal = { CONDUCTOR_GRPC_HOST: host, CONDUCTOR_GRPC_PORT: port, CONDUCTOR_INTERNAL_SECRET_FILE: testStack().internalSecretFile };
+    const userid = createHash('md5').update(email).digest('hex');
+    expect(await conductorWith(internal, 'permissions', 'set', userid, 'os.cli-test', '{"admin":true}')).toMatchObject({ code: 0, stdout: '{"admin":true}\n' });
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    expect(((await gateway('/user/authorize?service=os.cli-test', { headers: { authorization: `Bearer ${token}` } })).json as { permissions: unknown }).permissions).toEqual({ admin: true });
+    const refused = await conductorWith({ CONDUCTOR_GRPC_HOST: host, CONDUCTOR_GRPC_PORT: port }, 'permissions', 'set', userid, 'os.cli-test', '{"admin":false}');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('CONDUCTOR_INTERNAL_SECRET');
+    expect(await conductorWith(internal, 'permissions', 'set', userid, 'os.cli-test', '[1]')).toMatchObject({ code: 1, stderr: expect.stringContaining('must be a JSON object') });
+    expect(await conductorWith(internal, 'datasets', 'grant', userid, 'nobody:nothing')).toMatchObject({ code: 0, stdout: expect.stringContaining('granted') });
+    expect(await conductorWith(internal, 'datasets', 'revoke', userid, 'nobody:nothing')).toMatchObject({ code: 0, stdout: expect.stringContaining('revoked') });
+    const status = await conductorWith({ DATABASE_URL: testStack().databaseUrl }, 'migrate', 'status');
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^applied {2}Migration20261124010000PathSafeFileIds$/m);
+    expect((await conductorWith({ DATABASE_URL: testStack().databaseUrl }, 'migrate', 'sideways')).stderr).toMatch(/up, down or status/);
   });
 });

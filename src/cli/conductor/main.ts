@@ -6,15 +6,21 @@
  *   conductor load <package folder | descriptor URL> [--follow]
  *   conductor status <descriptor URL>
  *
- * The gateway is CONDUCTOR_URL (default http://localhost:8080). Internal
- * operations have their own commands: set-permissions, dataset-access,
- * migrate (see the README).
+ *   conductor permissions set <userid|*> <service> '<JSON>'   (internal)
+ *   conductor datasets grant|revoke <user id> <dataset id>      (internal)
+ *   conductor migrate up|down|status
+ *
+ * The gateway is CONDUCTOR_URL (default http://localhost:8080); internal
+ * commands reach the gRPC port (CONDUCTOR_GRPC_HOST/PORT) with the internal
+ * secret (CONDUCTOR_INTERNAL_SECRET or CONDUCTOR_INTERNAL_SECRET_FILE);
+ * migrate uses DATABASE_URL.
  */
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { gatewayAt, GatewayError, type Gateway } from './gateway.js';
+import { datasetAccess, migrations, parsePermissions, setPermissions } from './internal-commands.js';
 import { estimatedRows, readPackageFolder } from './package-folder.js';
 import { savedToken, saveToken } from './session.js';
 
@@ -158,6 +164,41 @@ export function program(): Command {
     .action(async (url: string) => {
       const last = await gateway().get<LoadStatus>(`/package/status?datapackage=${encodeURIComponent(url)}`);
       report(last);
+    });
+
+  const permissions = cli.command('permissions').description("a user's permissions for a service (internal: needs the internal secret)");
+  permissions
+    .command('set')
+    .description("replace a user's (or *, everyone's) permissions for a service")
+    .argument('<userid>', 'the idhash, or * for every user')
+    .argument('<service>', 'e.g. os.datastore')
+    .argument('<permissions>', 'a JSON object, e.g. \'{"datapackage-upload": true}\'')
+    .action(async (userid: string, service: string, json: string) => {
+      process.stdout.write(`${JSON.stringify(await setPermissions(userid, service, parsePermissions(json)))}\n`);
+    });
+
+  const datasets = cli.command('datasets').description("a user's download access to datasets (internal: needs the internal secret)");
+  for (const action of ['grant', 'revoke'] as const) {
+    datasets
+      .command(action)
+      .description(`${action} a user's access to a dataset`)
+      .argument('<user-id>')
+      .argument('<dataset-id>')
+      .action(async (userId: string, datasetId: string) => {
+        await datasetAccess(action, userId, datasetId);
+        process.stdout.write(`${action === 'grant' ? 'granted' : 'revoked'}: ${userId} → ${datasetId}\n`);
+      });
+  }
+
+  cli
+    .command('migrate')
+    .description('database migrations (DATABASE_URL): apply the pending ones, undo the last one, or list them')
+    .argument('<action>', 'up, down or status', (value: string) => {
+      if (value !== 'up' && value !== 'down' && value !== 'status') throw new InvalidArgumentError('up, down or status');
+      return value;
+    })
+    .action(async (action: 'up' | 'down' | 'status') => {
+      process.stdout.write(`${await migrations(action)}\n`);
     });
 
   return cli;
