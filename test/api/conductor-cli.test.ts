@@ -91,4 +91,21 @@ describe('conductor (the CLI)', () => {
     expect(status.stdout).toMatch(/^applied {2}Migration20261124010000PathSafeFileIds$/m);
     expect((await conductorWith({ DATABASE_URL: testStack().databaseUrl }, 'migrate', 'sideways')).stderr).toMatch(/up, down or status/);
   });
+
+  it('npm run demo logs in as the demo user and loads every demo package; stats and search see them', async () => {
+    const demo = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+      execFile(process.execPath, [join(repoRoot, 'scripts', 'demo.ts')], {
+        env: { PATH: process.env.PATH, CONDUCTOR_URL: testStack().gateway, CONDUCTOR_CORS_ORIGINS: testStack().appOrigin, CONDUCTOR_TOKEN_FILE: join(scratch, 'demo-token') },
+        timeout: 300_000,
+      }, (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })),
+    );
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toContain('Loaded 7 of 7 demo packages');
+    expect(demo.stdout.match(/^done: \d+ rows in /gm)).toHaveLength(7);
+    const token = readFileSync(join(scratch, 'demo-token'), 'utf8').trim();
+    const owner = createHash('md5').update('demo@example.org').digest('hex');
+    const found = (await gateway(`/search/package?size=100&package.owner=${encodeURIComponent(JSON.stringify(owner))}`, { headers: { authorization: `Bearer ${token}` } })).json as unknown[];
+    expect(found).toHaveLength(7);
+    expect(((await gateway('/package/stats')).json as { num_packages: number }).num_packages).toBeGreaterThanOrEqual(7);
+  }, 300_000);
 });
