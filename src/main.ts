@@ -19,7 +19,9 @@ import { loadSigningKeys } from './adapters/keys/signing-keys.adapter.js';
 import { JoseInternalTokens, JoseWorkOrderSigner, loadP256Key } from './adapters/keys/work-package-keys.adapter.js';
 import { createObjectStoreClient, ensureBucket } from './adapters/minio/client.js';
 import { SigV4UploadSigner } from './adapters/minio/sigv4-upload-signer.js';
+import { prometheusMetrics } from './adapters/metrics/prometheus.js';
 import { createHttpListener, refusedGrpcRoute } from './adapters/oauth/http-listener.js';
+import { readinessRoute } from './adapters/readiness/readiness.route.js';
 import { localLoginRoutes, localProvider } from './adapters/oauth/local-login.routes.js';
 import { loginUrl, oauthRoutes } from './adapters/oauth/oauth.routes.js';
 import { createOrm } from './adapters/postgres/orm.js';
@@ -94,8 +96,10 @@ async function main(): Promise<void> {
   });
   const packageAdmin = new PackageAdminService(new ElasticsearchPackageRegistry(search, config.search.indexPrefix), new LoadedDataRepository(orm));
 
+  const metrics = prometheusMetrics();
   const grpc = buildServer({
     logger,
+    observer: metrics.observer,
     descriptorSet: await readFile(config.server.descriptorFile),
     healthDescriptorSet: await readFile(join(dirname(config.server.descriptorFile), 'health.pb')),
     auth: {
@@ -118,7 +122,13 @@ async function main(): Promise<void> {
 
   const oauthDeps = { config: config.auth, publicUrl: config.server.publicUrl, keys, codec, tokens, users, logger };
   // The local login's routes come first: /oauth/login/local is not a grant provider.
-  const http = createHttpListener(logger, [...(config.auth.localLogin ? localLoginRoutes(oauthDeps) : []), ...oauthRoutes(oauthDeps), refusedGrpcRoute]);
+  const ready = readinessRoute({
+    postgresql: () => orm.em.getConnection().execute('select 1'),
+    elasticsearch: () => search.cluster.health({ timeout: '1s' }),
+    'object-store': () => objectStore.bucketExists(config.objectStore.bucket),
+    temporal: () => temporal.client.workflowService.getSystemInfo({}),
+  });
+  const http = createHttpListener(logger, [...(config.auth.localLogin ? localLoginRoutes(oauthDeps) : []), ...oauthRoutes(oauthDeps), refusedGrpcRoute, ready, metrics.route]);
   http.listen(config.server.httpPort, config.server.grpcHost);
   await once(http, 'listening');
 

@@ -8,6 +8,7 @@ import { WorkPackageServiceService } from '../gen/conductor/workpackage/v1/workp
 import type { Logger } from '../logger.js';
 import { callerResolver, type CallerResolverDeps } from './caller.js';
 import { addReflection } from './reflection.js';
+import type { CallObserver } from '../ports/call-observer.js';
 import { authHandlers, type AuthHandlerDeps } from './handlers/auth.handler.js';
 import { datastoreHandlers, type DatastoreHandlerDeps } from './handlers/datastore.handler.js';
 import { packageHandlers, type PackageHandlerDeps } from './handlers/package.handler.js';
@@ -25,6 +26,8 @@ export const serviceNames = [
 
 export interface ServerDeps {
   logger: Logger;
+  /** Told of every call's end (metrics). */
+  observer?: CallObserver;
   /** Resolves each call's credential by the access policy before any handler runs. */
   callers: CallerResolverDeps;
   auth: AuthHandlerDeps;
@@ -51,7 +54,7 @@ export interface ConductorServer {
 export function buildServer(deps: ServerDeps): ConductorServer {
   const { logger } = deps;
   const server = new Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
-  const runtime = { logger, resolveCaller: callerResolver(deps.callers) };
+  const runtime = { logger, resolveCaller: callerResolver(deps.callers), observer: deps.observer };
   server.addService(AuthServiceService, authHandlers(runtime, deps.auth));
   server.addService(DatastoreServiceService, datastoreHandlers(runtime, deps.datastore));
   server.addService(PackageServiceService, packageHandlers(runtime, deps.packages));

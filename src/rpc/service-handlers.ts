@@ -3,6 +3,7 @@ import { CoreError } from '../core/errors.js';
 import type { Logger } from '../logger.js';
 import { accessOf } from './access-policy.js';
 import type { Caller, CallerResolver } from './caller.js';
+import type { CallObserver } from '../ports/call-observer.js';
 import { unary, type CallContext } from './unary.js';
 
 /** What a handler knows of its call: the call context and the caller its access resolved. */
@@ -19,6 +20,8 @@ export type Handlers<Server> = {
 export interface RpcRuntime {
   logger: Logger;
   resolveCaller: CallerResolver;
+  /** Told of every call's end (metrics), when there is one. */
+  observer?: CallObserver;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface RpcRuntime {
  */
 export function serviceHandlers<Implementation extends UntypedServiceImplementation>(
   definition: ServiceDefinition,
-  { logger, resolveCaller }: RpcRuntime,
+  { logger, resolveCaller, observer }: RpcRuntime,
   built: Handlers<Implementation>,
 ): Implementation {
   const handlers: UntypedServiceImplementation = {};
@@ -41,8 +44,10 @@ export function serviceHandlers<Implementation extends UntypedServiceImplementat
       (async () => {
         throw new CoreError('not-implemented', `${path.slice(1)} is not built yet`);
       });
-    handlers[method] = unary(logger, async (request: unknown, context: CallContext) =>
-      handler(request, { ...context, caller: await resolveCaller(access, request, context) }),
+    handlers[method] = unary(
+      logger,
+      async (request: unknown, context: CallContext) => handler(request, { ...context, caller: await resolveCaller(access, request, context) }),
+      observer,
     ) as handleUnaryCall<unknown, unknown>;
   }
   return handlers as Implementation;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Metadata, type handleUnaryCall, type ServerUnaryCall } from '@grpc/grpc-js';
+import { Metadata, status, type handleUnaryCall, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../logger.js';
+import type { CallObserver } from '../ports/call-observer.js';
 import { toServiceError } from './status.mapper.js';
 
 /** What a handler may know of the call besides its request message. */
@@ -29,6 +30,7 @@ export interface CallContext {
 export function unary<Request, Response>(
   logger: Logger,
   handler: (request: Request, context: CallContext) => Promise<Response>,
+  observer?: CallObserver,
 ): handleUnaryCall<Request, Response> {
   return (call: ServerUnaryCall<Request, Response>, callback) => {
     const started = performance.now();
@@ -47,6 +49,7 @@ export function unary<Request, Response>(
     handler(call.request, context).then(
       (response) => {
         logger.info({ request_id: requestId, method: call.getPath(), code: 'OK', ms: elapsed(started) }, 'rpc');
+        observer?.callEnded(call.getPath(), 'OK', (performance.now() - started) / 1000);
         callback(null, response);
       },
       (error: unknown) => {
@@ -55,6 +58,7 @@ export function unary<Request, Response>(
         if (serviceError.unexpected) logger.error({ ...line, err: error }, 'rpc failed');
         else if (serviceError.backendDown) logger.warn({ ...line, err: error }, 'rpc: backend unavailable');
         else logger.info({ ...line, message: serviceError.details }, 'rpc');
+        observer?.callEnded(call.getPath(), status[serviceError.code ?? status.UNKNOWN] ?? String(serviceError.code), (performance.now() - started) / 1000);
         callback(serviceError);
       },
     );

@@ -1,0 +1,57 @@
+/** What operators watch: request ids on every answer, readiness per backend, Prometheus metrics of every RPC. */
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createSearchClient } from '../../src/adapters/elasticsearch/client.ts';
+import { createHttpListener } from '../../src/adapters/oauth/http-listener.ts';
+import { readinessRoute } from '../../src/adapters/readiness/readiness.route.ts';
+import { createLogger } from '../../src/logger.ts';
+import { testStack } from '../setup/test-stack.ts';
+import { gateway } from './http.ts';
+
+describe('observability', () => {
+  it('answers every request with its x-request-id, JSON routes, errors and Envoy replies alike', async () => {
+    for (const path of ['/health', '/user/check', '/no/such/route', '/package/status']) {
+      const reply = await gateway(path);
+      expect(reply.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('says ready through the gateway while every backend answers', async () => {
+    const reply = await gateway('/ready');
+    expect(reply.status).toBe(200);
+    expect(reply.json).toEqual({ status: 'ready', backends: { postgresql: 'up', elasticsearch: 'up', 'object-store': 'up', temporal: 'up' } });
+  });
+
+  it('names the backend that does not answer, with 503 and no address or error text', async () => {
+    const closed = await new Promise<number>((done) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => done(port));
+      });
+    });
+    const search = createSearchClient({ url: `http://127.0.0.1:${closed}` } as Parameters<typeof createSearchClient>[0]);
+    const listener = createHttpListener(createLogger('silent', 'test'), [readinessRoute({ elasticsearch: () => search.cluster.health({}), postgresql: async () => true })]);
+    listener.listen(0, '127.0.0.1');
+    await once(listener, 'listening');
+    const response = await fetch(`http://127.0.0.1:${(listener.address() as { port: number }).port}/ready`);
+    expect(response.status).toBe(503);
+    const body = await response.text();
+    expect(JSON.parse(body)).toEqual({ status: 'not ready', backends: { elasticsearch: 'down', postgresql: 'up' } });
+    expect(body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
+    listener.close();
+    await search.close();
+  });
+
+  it('counts and times every RPC by method and code on the server’s /metrics, which the gateway does not route', async () => {
+    for (let i = 0; i < 3; i++) await gateway('/health');
+    await gateway('/user/logout', { method: 'POST' });
+    const scrape = await (await fetch(`http://127.0.0.1:${testStack().conductorEnv.CONDUCTOR_HTTP_PORT}/metrics`)).text();
+    const count = (method: string, code: string) => Number(new RegExp(`^conductor_rpc_total\\{method="${method.replaceAll('.', '\\.')}",code="${code}"\\} (\\d+)`, 'm').exec(scrape)?.[1] ?? 0);
+    expect(count('/conductor.workpackage.v1.WorkPackageService/GetHealth', 'OK')).toBeGreaterThanOrEqual(3);
+    expect(count('/conductor.auth.v1.AuthService/Logout', 'UNAUTHENTICATED')).toBeGreaterThanOrEqual(1);
+    expect(scrape).toMatch(/^conductor_rpc_duration_seconds_bucket\{le="0\.005",method="\/conductor\.workpackage\.v1\.WorkPackageService\/GetHealth",code="OK"\} \d+/m);
+    expect(scrape).toMatch(/^conductor_process_resident_memory_bytes \d+/m);
+    expect((await gateway('/metrics')).status).toBe(404);
+  });
+});
