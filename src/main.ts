@@ -97,9 +97,16 @@ async function main(): Promise<void> {
   const packageAdmin = new PackageAdminService(new ElasticsearchPackageRegistry(search, config.search.indexPrefix), new LoadedDataRepository(orm));
 
   const metrics = prometheusMetrics();
+  const backendProbes = {
+    postgresql: () => orm.em.getConnection().execute('select 1'),
+    elasticsearch: () => search.cluster.health({ timeout: '1s' }),
+    'object-store': () => objectStore.bucketExists(config.objectStore.bucket),
+    temporal: () => temporal.client.workflowService.getSystemInfo({}),
+  };
   const grpc = buildServer({
     logger,
     observer: metrics.observer,
+    backendProbes,
     descriptorSet: await readFile(config.server.descriptorFile),
     healthDescriptorSet: await readFile(join(dirname(config.server.descriptorFile), 'health.pb')),
     auth: {
@@ -122,12 +129,7 @@ async function main(): Promise<void> {
 
   const oauthDeps = { config: config.auth, publicUrl: config.server.publicUrl, keys, codec, tokens, users, logger };
   // The local login's routes come first: /oauth/login/local is not a grant provider.
-  const ready = readinessRoute({
-    postgresql: () => orm.em.getConnection().execute('select 1'),
-    elasticsearch: () => search.cluster.health({ timeout: '1s' }),
-    'object-store': () => objectStore.bucketExists(config.objectStore.bucket),
-    temporal: () => temporal.client.workflowService.getSystemInfo({}),
-  });
+  const ready = readinessRoute(backendProbes);
   const http = createHttpListener(logger, [...(config.auth.localLogin ? localLoginRoutes(oauthDeps) : []), ...oauthRoutes(oauthDeps), refusedGrpcRoute, ready, metrics.route]);
   http.listen(config.server.httpPort, config.server.grpcHost);
   await once(http, 'listening');

@@ -7,6 +7,8 @@ import { SearchServiceService } from '../gen/conductor/search/v1/search.js';
 import { WorkPackageServiceService } from '../gen/conductor/workpackage/v1/workpackage.js';
 import type { Logger } from '../logger.js';
 import { callerResolver, type CallerResolverDeps } from './caller.js';
+import type { Probe } from '../core/health/probes.js';
+import { monitorBackends } from './backend-health.js';
 import { addReflection } from './reflection.js';
 import type { CallObserver } from '../ports/call-observer.js';
 import { authHandlers, type AuthHandlerDeps } from './handlers/auth.handler.js';
@@ -28,6 +30,9 @@ export interface ServerDeps {
   logger: Logger;
   /** Told of every call's end (metrics). */
   observer?: CallObserver;
+  /** Probes of the backends (postgresql, elasticsearch, temporal, …): gRPC health per service follows them. */
+  backendProbes?: Record<string, Probe>;
+  backendCheckEveryMs?: number;
   /** Resolves each call's credential by the access policy before any handler runs. */
   callers: CallerResolverDeps;
   auth: AuthHandlerDeps;
@@ -68,6 +73,7 @@ export function buildServer(deps: ServerDeps): ConductorServer {
   const setAll = (state: 'SERVING' | 'NOT_SERVING') => {
     for (const name of ['', ...serviceNames]) health.setStatus(name, state);
   };
+  let monitor: ReturnType<typeof monitorBackends> | undefined;
 
   return {
     server,
@@ -77,11 +83,17 @@ export function buildServer(deps: ServerDeps): ConductorServer {
         server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, boundPort) => {
           if (error) return fail(error);
           setAll('SERVING');
+          // Then each service's status follows its backends.
+          if (deps.backendProbes) {
+            monitor = monitorBackends(health, deps.backendProbes, deps.backendCheckEveryMs);
+            void monitor.check().catch(() => undefined);
+          }
           done(boundPort);
         });
       }),
     shutdown: (graceMs) =>
       new Promise((done) => {
+        monitor?.stop();
         setAll('NOT_SERVING');
         const force = setTimeout(() => server.forceShutdown(), graceMs);
         server.tryShutdown(() => {
