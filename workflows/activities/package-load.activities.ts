@@ -44,6 +44,14 @@ async function* limited(source: AsyncIterable<Uint8Array>, limit: number, what: 
   }
 }
 
+/** The chunks of a source as they are, telling `onBytes` how many went by. */
+async function* counted(source: AsyncIterable<Uint8Array>, onBytes: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    onBytes(chunk.byteLength);
+    yield chunk;
+  }
+}
+
 /** A resource's files one after the other, with a line break between files that lack a final one. */
 async function* concatenated(deps: LoadDeps, resource: ResourcePlan): AsyncGenerator<Uint8Array> {
   for (const source of resource.sources) {
@@ -99,10 +107,19 @@ export function createLoadActivities(deps: LoadDeps) {
       const context = Context.current();
       const started = performance.now();
       let committed = 0;
-      const beat = setInterval(() => context.heartbeat({ resource: resource.index, rows: committed }), deps.heartbeatEveryMs ?? 5_000);
+      // Heartbeats between checkpoints only while bytes still flow: a load
+      // stuck on a dead connection stops beating, so Temporal times the
+      // attempt out (20 s) and retries it instead of waiting for hours.
+      let bytesRead = 0;
+      let bytesAtLastBeat = -1;
+      const beat = setInterval(() => {
+        if (bytesRead === bytesAtLastBeat) return;
+        bytesAtLastBeat = bytesRead;
+        context.heartbeat({ resource: resource.index, rows: committed });
+      }, deps.heartbeatEveryMs ?? 5_000);
       try {
         const table = tableNameFor(input.datasetId, resource.index);
-        const source = limited(concatenated(deps, resource), deps.maxResourceBytes, `${resource.name}`);
+        const source = counted(limited(concatenated(deps, resource), deps.maxResourceBytes, `${resource.name}`), (bytes) => (bytesRead += bytes));
         const result = await deps.tables.load(
           { table, columns: columnsFor(resource.fields), missingValues: resource.missingValues, dialect: resource.dialect, loadId: context.info.workflowExecution?.runId ?? context.info.activityId },
           source,
