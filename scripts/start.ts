@@ -30,7 +30,7 @@ const stack = await startStack(
     minioUser: env.MINIO_ROOT_USER ?? 'conductor',
     minioPassword: env.MINIO_ROOT_PASSWORD ?? 'conductor-secret',
     // The development login, so a newcomer can log in without a Google or GitHub app (refused unless the public URL is loopback).
-    extraEnv: { CONDUCTOR_LOCAL_LOGIN: env.CONDUCTOR_LOCAL_LOGIN ?? (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(env.CONDUCTOR_PUBLIC_HOST ?? 'localhost') ? '1' : '0') },
+    extraEnv: { TEMPORAL_WORKER_METRICS_ADDRESS: env.TEMPORAL_WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464', CONDUCTOR_LOCAL_LOGIN: env.CONDUCTOR_LOCAL_LOGIN ?? (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(env.CONDUCTOR_PUBLIC_HOST ?? 'localhost') ? '1' : '0') },
     ports: {
       gateway: port('CONDUCTOR_GATEWAY_PORT', 8080),
       envoyAdmin: port('ENVOY_ADMIN_PORT', 9901),
@@ -62,6 +62,7 @@ Conductor is running (Ctrl-C stops everything). Logs: ${stack.logDir}
   MinIO console          ${urls.minioConsole}
   Elasticsearch          ${urls.elasticsearch}
   PostgreSQL             ${urls.postgres.replace(/:[^:@/]*@/, ':***@')}
+  Metrics (Prometheus)   http://127.0.0.1:${stack.conductorEnv.CONDUCTOR_HTTP_PORT}/metrics (server), http://${stack.conductorEnv.TEMPORAL_WORKER_METRICS_ADDRESS}/metrics (worker)
 
   Internal methods (set-permissions, dataset-access) need the internal secret:
     export CONDUCTOR_INTERNAL_SECRET_FILE=${stack.conductorEnv.CONDUCTOR_INTERNAL_SECRET_FILE ?? '(set by you)'}

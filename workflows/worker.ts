@@ -4,7 +4,7 @@
  * handles the signals and drains running activities).
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createSearchClient } from '../src/adapters/elasticsearch/client.js';
 import { ElasticsearchPackageRegistry } from '../src/adapters/elasticsearch/package-registry.adapter.js';
 import { createObjectStoreClient } from '../src/adapters/minio/client.js';
@@ -25,6 +25,10 @@ async function main(): Promise<void> {
   const search = createSearchClient(config.search);
   const objectStore = createObjectStoreClient(config.objectStore);
 
+  // The Temporal SDK's own Prometheus exporter: its worker metrics and the load metrics the activities and workflows record.
+  if (config.temporal.workerMetricsAddress) {
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.temporal.workerMetricsAddress, countersTotalSuffix: true } } } });
+  }
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   // A client too: load activities signal their workflow at each checkpoint (the rows count in the Temporal UI).
   const clientConnection = await Connection.connect({ address: config.temporal.address });

@@ -1,11 +1,16 @@
 /** What operators watch: request ids on every answer, readiness per backend, Prometheus metrics of every RPC. */
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createSearchClient } from '../../src/adapters/elasticsearch/client.ts';
 import { createHttpListener } from '../../src/adapters/oauth/http-listener.ts';
 import { readinessRoute } from '../../src/adapters/readiness/readiness.route.ts';
 import { createLogger } from '../../src/logger.ts';
+import { logIn, uniqueUser } from '../support/login.ts';
+import { follow, startLoad, uploadPackage } from '../support/packages.ts';
 import { testStack } from '../setup/test-stack.ts';
 import { gateway } from './http.ts';
 
@@ -53,5 +58,24 @@ describe('observability', () => {
     expect(scrape).toMatch(/^conductor_rpc_duration_seconds_bucket\{le="0\.005",method="\/conductor\.workpackage\.v1\.WorkPackageService\/GetHealth",code="OK"\} \d+/m);
     expect(scrape).toMatch(/^conductor_process_resident_memory_bytes \d+/m);
     expect((await gateway('/metrics')).status).toBe(404);
+  });
+
+  it("serves the worker's Temporal SDK metrics with rows loaded and loads by outcome", async () => {
+    const user = uniqueUser();
+    const token = await logIn('google', user);
+    const owner = createHash('md5').update(user.email).digest('hex');
+    const folder = join(import.meta.dirname, '..', 'fixtures', 'fdp', 'al-treasury-spending');
+    const url = await uploadPackage(token, owner, `metrics-${randomBytes(2).toString('hex')}`, {
+      'datapackage.json': readFileSync(join(folder, 'datapackage.json')),
+      'data/treasury.csv': readFileSync(join(folder, 'data', 'treasury.csv')),
+    });
+    await startLoad(token, url);
+    expect((await follow(url)).last.status).toBe('done');
+    const scrape = async () => (await fetch(`http://${testStack().conductorEnv.TEMPORAL_WORKER_METRICS_ADDRESS}/metrics`)).text();
+    // The exporter publishes on its own schedule: wait for the load to show.
+    await expect.poll(async () => /^conductor_loads_total\{[^}]*outcome="done"[^}]*\} [1-9]/m.test(await scrape()), { timeout: 20_000 }).toBe(true);
+    const text = await scrape();
+    expect(Number(/^conductor_rows_loaded_total\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0)).toBeGreaterThanOrEqual(40);
+    expect(text).toMatch(/^temporal_\w+/m);
   });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { installStack } from '../../scripts/stack/install.ts';
+import { freePort } from '../../scripts/stack/ports.ts';
 import { freeStackPorts, startStack } from '../../scripts/stack/stack.ts';
 import { startAppServer } from '../browser/app-server.ts';
 import { startOAuthProvider } from '../support/oauth-provider.ts';
@@ -18,6 +19,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const installed = await installStack();
   const dataDir = mkdtempSync(join(tmpdir(), 'conductor-test-'));
   const ports = await freeStackPorts();
+  // The stack's worker serves its Prometheus metrics here (the workers tests start themselves serve none).
+  const workerMetricsPort = await freePort();
   const keepData = Boolean(process.env.CONDUCTOR_KEEP_TEST_DATA);
   // Stands in for Google and GitHub (the only stand-in allowed): Conductor's provider endpoints point at it.
   const oauth = await startOAuthProvider();
@@ -60,6 +63,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
         // Allowed by the host policy, yet resolving to loopback: loads from it must fail at the address check.
         PACKAGE_ALLOWED_HOSTS: 'localhost',
         CONDUCTOR_LOCAL_LOGIN: '1',
+        TEMPORAL_WORKER_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort}`,
         WORK_PACKAGE_AUTH_KEYS: JSON.stringify({ keys: [{ ...ghgaIssuer.publicKey.export({ format: 'jwk' }), alg: 'ES256', use: 'sig' }] }),
       },
     },

@@ -28,7 +28,7 @@ const repoRoot = join(import.meta.dirname, '..', '..');
 function startWorker(taskQueue: string, label: string): ChildProcess {
   const log = openSync(join(testStack().logDir, `fault-worker-${label}.log`), 'a');
   return spawn(process.execPath, [join(repoRoot, 'dist', 'workflows', 'worker.js')], {
-    env: { ...testStack().conductorEnv, TEMPORAL_TASK_QUEUE: taskQueue, PACKAGE_LOAD_CHECKPOINT_ROWS: '20000' },
+    env: { ...testStack().conductorEnv, TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_WORKER_METRICS_ADDRESS: '', PACKAGE_LOAD_CHECKPOINT_ROWS: '20000' },
     stdio: ['ignore', log, log],
   });
 }

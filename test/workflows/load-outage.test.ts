@@ -78,7 +78,7 @@ describe('backends down during a load', () => {
     worker = spawn(process.execPath, [join(repoRoot, 'dist', 'workflows', 'worker.js')], {
       env: {
         ...stack.conductorEnv,
-        TEMPORAL_TASK_QUEUE: taskQueue,
+        TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_WORKER_METRICS_ADDRESS: '',
         PACKAGE_LOAD_CHECKPOINT_ROWS: '20000',
         DATABASE_URL: database.toString(),
         S3_ENDPOINT: `http://127.0.0.1:${minioProxy.port}`,

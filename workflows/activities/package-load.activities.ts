@@ -131,6 +131,8 @@ export function createLoadActivities(deps: LoadDeps) {
             if (execution && deps.reportProgress) deps.reportProgress(execution, rows).catch((error: unknown) => context.log.warn('progress not reported', { error: String(error) }));
           },
         );
+        // Rows this attempt wrote (a resumed one skips those an earlier attempt committed).
+        context.metricMeter.createCounter('conductor_rows_loaded', 'rows', 'Rows loaded into tables by package loads').add(result.rows - result.resumedAt);
         const seconds = (performance.now() - started) / 1000;
         context.log.info('resource loaded', { dataset: input.datasetId, resource: resource.name, ...result, seconds: Number(seconds.toFixed(2)), rowsPerSecond: Math.round((result.rows - result.resumedAt) / seconds) });
         return result;

@@ -1,4 +1,4 @@
-import { ApplicationFailure, defineQuery, defineSignal, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, ActivityFailure } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, defineSignal, metricMeter, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, ActivityFailure } from '@temporalio/workflow';
 import type { LoadActivities } from '../activities/package-load.activities.js';
 import { loadProgressSignalName, loadStatusQueryName, type LoadInput, type LoadStatus, type LoadStatusName } from '../shared.js';
 
@@ -54,6 +54,9 @@ const { recordStatus } = proxyLocalActivities<LoadActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
+/** Loads ended, by outcome (the SDK records it once, not again on replay). */
+const loadOutcomes = () => metricMeter.createCounter('conductor_loads', 'loads', 'Package loads ended, by outcome');
+
 export const loadStatusQuery = defineQuery<LoadStatus>(loadStatusQueryName);
 export const loadProgressSignal = defineSignal<[number]>(loadProgressSignalName);
 
@@ -98,6 +101,7 @@ export async function loadPackage(input: LoadInput): Promise<LoadStatus> {
     await step('saving-metadata');
     await saveMetadata(input, descriptor, plan.model, plan.resources, state.progress);
     await step('done');
+    loadOutcomes().add(1, { outcome: 'done' });
   } catch (error) {
     const message = publicErrorOf(error);
     state = { status: 'fail', progress: state.progress, error: message };
@@ -105,6 +109,7 @@ export async function loadPackage(input: LoadInput): Promise<LoadStatus> {
     // Nothing of a failed load stays: the tables it loaded aside go (the loaded data was never touched).
     await discardLoad(input);
     await recordStatus(input, { status: 'fail', progress: state.progress, error: message });
+    loadOutcomes().add(1, { outcome: 'fail' });
     // The run itself fails too, so the Temporal UI shows a failed load as failed.
     throw ApplicationFailure.nonRetryable(message, 'LoadFailed');
   }
