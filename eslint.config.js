@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/gen/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'src/gen/**', 'clients/ts/src/gen/**', 'clients/ts/dist/**', 'clients/**/node_modules/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
