@@ -57,13 +57,14 @@ describe('internal methods', () => {
     for (const [label, token] of [['none', undefined], ['user token', userToken], ['another secret', foreign], ['garbage', 'x.y.z']] as const) {
       const metadata = new Metadata();
       if (token) metadata.set('authorization', `Bearer ${token}`);
+      // Each refusal is caught as the call is made: awaiting them one by one would leave the later ones unhandled for a moment.
       const calls = [
         unary((callback) => auth.setPermissions({ userid: md5(user.email), service: 'os.evil', permissions: { admin: true } }, metadata, callback)),
         unary((callback) => workPackages.grantDatasetAccess({ userId: md5(user.email), datasetId: 'someone:private' }, metadata, callback)),
         unary((callback) => workPackages.revokeDatasetAccess({ userId: md5(user.email), datasetId: 'someone:private' }, metadata, callback)),
-      ];
+      ].map((call) => call.catch((caught: ServiceError) => caught));
       for (const call of calls) {
-        const error = await call.catch((caught: ServiceError) => caught);
+        const error = await call;
         expect((error as ServiceError).code, label).toBe(status.UNAUTHENTICATED);
         expect((error as ServiceError).details, label).toMatch(/^Internal method: /);
       }
