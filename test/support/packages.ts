@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { expect } from 'vitest';
+import { createObjectStoreClient } from '../../src/adapters/minio/client.ts';
 import { gateway } from '../api/http.ts';
 import { testStack } from '../setup/test-stack.ts';
 
@@ -61,4 +62,24 @@ export async function sql<T>(text: string, values: unknown[] = []): Promise<T[]>
 export async function countRows(table: string): Promise<number> {
   const [row] = await sql<{ n: number }>(`select count(*)::int as n from "${table}"`);
   return row?.n ?? 0;
+}
+
+/**
+ * Puts a generated package of `rows` rows (id, a quoted label, an amount) in
+ * the datastore bucket straight through S3, under `<owner>/<name>/`, for tests
+ * that start a load workflow themselves; answers the descriptor's object key.
+ */
+export async function putGeneratedPackage(owner: string, name: string, rows: number): Promise<string> {
+  const stack = testStack();
+  const s3 = createObjectStoreClient({ endpoint: stack.s3Endpoint, publicEndpoint: stack.s3Endpoint, accessKey: stack.s3AccessKey, secretKey: stack.s3SecretKey, bucket: stack.s3Bucket, region: 'us-east-1' });
+  const lines = ['id,label,amount'];
+  for (let i = 1; i <= rows; i++) lines.push(`${i},"item ${i % 977}, batch ${i % 13}",${(i * 7.25).toFixed(2)}`);
+  await s3.putObject(stack.s3Bucket, `${owner}/${name}/data.csv`, Buffer.from(`${lines.join('\n')}\n`));
+  const descriptor = {
+    name,
+    resources: [{ name: 'data', path: 'data.csv', schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'label', type: 'string' }, { name: 'amount', type: 'number' }] } }],
+    model: { measures: { amount: { source: 'amount', currency: 'EUR' } }, dimensions: { item: { attributes: { label: { source: 'label' } }, primaryKey: 'label' } } },
+  };
+  await s3.putObject(stack.s3Bucket, `${owner}/${name}/datapackage.json`, Buffer.from(JSON.stringify(descriptor)));
+  return `${owner}/${name}/datapackage.json`;
 }

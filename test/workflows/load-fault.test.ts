@@ -12,13 +12,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createObjectStoreClient } from '../../src/adapters/minio/client.ts';
 import { createOrm } from '../../src/adapters/postgres/orm.ts';
 import { LoadStatusRepository } from '../../src/adapters/postgres/repositories/load-status.repository.ts';
 import { tableNameFor } from '../../src/core/packages/table-names.ts';
 import { loadPackageWorkflowName, type LoadInput, type LoadStatus, type ResourceLoadResult } from '../../workflows/shared.ts';
 import { recordHistory } from '../support/histories.ts';
-import { sql } from '../support/packages.ts';
+import { putGeneratedPackage, sql } from '../support/packages.ts';
 import { testStack } from '../setup/test-stack.ts';
 
 const rows = 400_000;
@@ -61,16 +60,7 @@ describe('a worker killed during loading-data', () => {
     const stack = testStack();
     const owner = randomBytes(16).toString('hex');
     const name = `fault-${randomBytes(3).toString('hex')}`;
-    const s3 = createObjectStoreClient({ endpoint: stack.s3Endpoint, publicEndpoint: stack.s3Endpoint, accessKey: stack.s3AccessKey, secretKey: stack.s3SecretKey, bucket: stack.s3Bucket, region: 'us-east-1' });
-    const lines = ['id,label,amount'];
-    for (let i = 1; i <= rows; i++) lines.push(`${i},"item ${i % 977}, batch ${i % 13}",${(i * 7.25).toFixed(2)}`);
-    await s3.putObject(stack.s3Bucket, `${owner}/${name}/data.csv`, Buffer.from(`${lines.join('\n')}\n`));
-    const descriptor = {
-      name,
-      resources: [{ name: 'data', path: 'data.csv', schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'label', type: 'string' }, { name: 'amount', type: 'number' }] } }],
-      model: { measures: { amount: { source: 'amount', currency: 'EUR' } }, dimensions: { item: { attributes: { label: { source: 'label' } }, primaryKey: 'label' } } },
-    };
-    await s3.putObject(stack.s3Bucket, `${owner}/${name}/datapackage.json`, Buffer.from(JSON.stringify(descriptor)));
+    await putGeneratedPackage(owner, name, rows);
 
     const taskQueue = `fault-${randomBytes(4).toString('hex')}`;
     const first = startWorker(taskQueue, 'first');

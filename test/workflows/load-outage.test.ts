@@ -13,10 +13,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createObjectStoreClient } from '../../src/adapters/minio/client.ts';
 import { tableNameFor } from '../../src/core/packages/table-names.ts';
 import { loadPackageWorkflowName, type LoadInput, type LoadStatus } from '../../workflows/shared.ts';
-import { sql } from '../support/packages.ts';
+import { putGeneratedPackage, sql } from '../support/packages.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { testStack } from '../setup/test-stack.ts';
 
@@ -62,16 +61,7 @@ describe('backends down during a load', () => {
 
     const owner = randomBytes(16).toString('hex');
     const name = `outage-${randomBytes(3).toString('hex')}`;
-    const s3 = createObjectStoreClient({ endpoint: stack.s3Endpoint, publicEndpoint: stack.s3Endpoint, accessKey: stack.s3AccessKey, secretKey: stack.s3SecretKey, bucket: stack.s3Bucket, region: 'us-east-1' });
-    const lines = ['id,label,amount'];
-    for (let i = 1; i <= rows; i++) lines.push(`${i},"item ${i % 977}, batch ${i % 13}",${(i * 7.25).toFixed(2)}`);
-    await s3.putObject(stack.s3Bucket, `${owner}/${name}/data.csv`, Buffer.from(`${lines.join('\n')}\n`));
-    const descriptor = {
-      name,
-      resources: [{ name: 'data', path: 'data.csv', schema: { fields: [{ name: 'id', type: 'integer' }, { name: 'label', type: 'string' }, { name: 'amount', type: 'number' }] } }],
-      model: { measures: { amount: { source: 'amount', currency: 'EUR' } }, dimensions: { item: { attributes: { label: { source: 'label' } }, primaryKey: 'label' } } },
-    };
-    await s3.putObject(stack.s3Bucket, `${owner}/${name}/datapackage.json`, Buffer.from(JSON.stringify(descriptor)));
+    await putGeneratedPackage(owner, name, rows);
 
     const taskQueue = `outage-${randomBytes(4).toString('hex')}`;
     const log = openSync(join(stack.logDir, 'outage-worker.log'), 'a');

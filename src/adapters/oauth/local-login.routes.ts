@@ -1,7 +1,7 @@
 import { checkNextUrl, withToken } from '../../core/auth/next-url.js';
 import { CoreError } from '../../core/errors.js';
 import { sendJsonError, type HttpRoute } from './http-listener.js';
-import { cookie, loginCookie, loginSeconds, readLoginCookie, type OAuthDeps } from './oauth.routes.js';
+import { cookie, loginCookie, readLoginCookie, startLogin, type OAuthDeps } from './oauth.routes.js';
 
 /** The provider name of the development login. */
 export const localProvider = 'local';
@@ -22,17 +22,7 @@ export function localLoginRoutes(deps: OAuthDeps): HttpRoute[] {
 
   const start: HttpRoute = {
     matches: (path) => path === `/oauth/login/${localProvider}`,
-    handle: async (_request, response, url) => {
-      let next: URL;
-      try {
-        next = checkNextUrl(url.searchParams.get('next') ?? undefined, deps.config.allowedOrigins);
-      } catch (error) {
-        return sendJsonError(response, 400, 3, (error as Error).message);
-      }
-      const state = await deps.codec.sign('oauth-login', { next: next.toString(), provider: localProvider }, loginSeconds);
-      response.writeHead(302, { location: `${deps.publicUrl}/oauth/local`, 'set-cookie': cookie(loginCookie, state, loginSeconds, secure), 'cache-control': 'no-store' });
-      response.end();
-    },
+    handle: (_request, response, url) => startLogin(deps, response, url, localProvider, `${deps.publicUrl}/oauth/local`),
   };
 
   const form: HttpRoute = {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import grant from 'grant';
 import type { AuthConfig, IdentityProviderConfig } from '../../config/auth.config.js';
 import { CoreError } from '../../core/errors.js';
@@ -25,7 +25,7 @@ export interface OAuthDeps {
 export const loginCookie = 'conductor_login';
 /** grant's own session cookie (state, PKCE verifier) between the redirect to the provider and the callback. */
 const grantSessionCookie = 'conductor_oauth';
-export const loginSeconds = 600;
+const loginSeconds = 600;
 
 /** Where the login with a provider starts (what `/user/check` lists). */
 export function loginUrl(publicUrl: string, provider: string, next: string | undefined): string {
@@ -68,19 +68,7 @@ export function oauthRoutes(deps: OAuthDeps): HttpRoute[] {
     handle: async (request, response, url) => {
       const provider = providers.get(url.pathname.split('/')[3] as IdentityProviderConfig['name']);
       if (!provider) return sendJsonError(response, 404, 5, 'No such identity provider');
-      let next: URL;
-      try {
-        next = checkNextUrl(url.searchParams.get('next') ?? undefined, deps.config.allowedOrigins);
-      } catch (error) {
-        return sendJsonError(response, 400, 3, (error as Error).message);
-      }
-      const state = await deps.codec.sign('oauth-login', { next: next.toString(), provider: provider.name }, loginSeconds);
-      response.writeHead(302, {
-        location: `${deps.publicUrl}/oauth/connect/${provider.name}`,
-        'set-cookie': cookie(loginCookie, state, loginSeconds, secure),
-        'cache-control': 'no-store',
-      });
-      response.end();
+      return startLogin(deps, response, url, provider.name, `${deps.publicUrl}/oauth/connect/${provider.name}`);
     },
   };
 
@@ -134,6 +122,22 @@ async function finishLogin(deps: OAuthDeps, provider: IdentityProviderConfig, gr
     else deps.logger.info({ provider: provider.name, reason: error.message }, 'login refused');
     return undefined;
   }
+}
+
+/**
+ * Starts a login with any provider: checks `next`, keeps it (with the
+ * provider) in the signed login cookie, and sends the browser on to `location`.
+ */
+export async function startLogin(deps: OAuthDeps, response: ServerResponse, url: URL, provider: string, location: string): Promise<void> {
+  let next: URL;
+  try {
+    next = checkNextUrl(url.searchParams.get('next') ?? undefined, deps.config.allowedOrigins);
+  } catch (error) {
+    return sendJsonError(response, 400, 3, (error as Error).message);
+  }
+  const state = await deps.codec.sign('oauth-login', { next: next.toString(), provider }, loginSeconds);
+  response.writeHead(302, { location, 'set-cookie': cookie(loginCookie, state, loginSeconds, deps.publicUrl.startsWith('https:')), 'cache-control': 'no-store' });
+  response.end();
 }
 
 export async function readLoginCookie(request: IncomingMessage, codec: TokenCodec): Promise<{ next: string; provider: string } | undefined> {
