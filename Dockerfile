@@ -26,6 +26,7 @@ COPY --from=build /app/dist ./dist
 # holds a development key: both belong to the unprivileged user.
 COPY --from=build --chown=node:node /app/envoy ./envoy
 COPY --from=build /app/scripts ./scripts
+COPY --from=build /app/docs/openapi.json ./docs/openapi.json
 RUN mkdir -p /data && chown node:node /data
 # The image's own unprivileged user (node, uid 1000).
 USER node

@@ -1,7 +1,12 @@
-/** Fails when src/gen is not what `buf generate` makes from proto/ (someone edited the contract and forgot to regenerate). */
+/**
+ * Fails when src/gen or docs/openapi.json is not what `npm run generate`
+ * makes from proto/ (someone edited the contract and forgot to regenerate).
+ */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { generateOpenapi, openapiFile } from './openapi/generate.ts';
+import { installOpenapiGenerator } from './stack/parts/openapi-generator.ts';
 import { repoRoot } from './stack/paths.ts';
 import { runCommand } from './stack/run-command.ts';
 
@@ -19,6 +24,10 @@ export async function checkGenerated(logFile: string): Promise<void> {
     const stale = [...new Set([...fresh.keys(), ...committed.keys()])].filter((file) => fresh.get(file) !== committed.get(file));
     if (stale.length) {
       throw new Error(`src/gen is stale (run \`npm run generate\` and commit): ${stale.join(', ')}`);
+    }
+    const openapi = await generateOpenapi(await installOpenapiGenerator(logFile), logFile);
+    if (openapi !== readFileSync(openapiFile, 'utf8')) {
+      throw new Error('docs/openapi.json is stale (run `npm run generate` and commit)');
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -20,6 +20,7 @@ import { JoseInternalTokens, JoseWorkOrderSigner, loadP256Key } from './adapters
 import { createObjectStoreClient, ensureBucket } from './adapters/minio/client.js';
 import { SigV4UploadSigner } from './adapters/minio/sigv4-upload-signer.js';
 import { prometheusMetrics } from './adapters/metrics/prometheus.js';
+import { apiDocsRoutes } from './adapters/api-docs/api-docs.routes.js';
 import { createHttpListener, refusedGrpcRoute } from './adapters/oauth/http-listener.js';
 import { readinessRoute } from './adapters/readiness/readiness.route.js';
 import { localLoginRoutes, localProvider } from './adapters/oauth/local-login.routes.js';
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
   const oauthDeps = { config: config.auth, publicUrl: config.server.publicUrl, keys, codec, tokens, users, logger };
   // The local login's routes come first: /oauth/login/local is not a grant provider.
   const ready = readinessRoute(backendProbes);
-  const http = createHttpListener(logger, [...(config.auth.localLogin ? localLoginRoutes(oauthDeps) : []), ...oauthRoutes(oauthDeps), refusedGrpcRoute, ready, metrics.route]);
+  const http = createHttpListener(logger, [...(config.auth.localLogin ? localLoginRoutes(oauthDeps) : []), ...oauthRoutes(oauthDeps), refusedGrpcRoute, ready, metrics.route, ...(await apiDocsRoutes(config.server.openapiFile))]);
   http.listen(config.server.httpPort, config.server.grpcHost);
   await once(http, 'listening');
 

@@ -5,6 +5,7 @@ import { cacheDir } from './paths.ts';
 import { installElasticsearch, installJava } from './parts/elasticsearch.ts';
 import { installEnvoy } from './parts/envoy.ts';
 import { installMinio } from './parts/minio.ts';
+import { installOpenapiGenerator } from './parts/openapi-generator.ts';
 import { installPostgres } from './parts/postgres.ts';
 import { installTemporal } from './parts/temporal.ts';
 
@@ -16,6 +17,7 @@ export interface InstalledStack {
   elasticsearchHome: string;
   javaHome: string;
   envoy: string;
+  openapiGenerator: string;
 }
 
 /**
@@ -30,12 +32,13 @@ export async function installStack(): Promise<InstalledStack> {
   const started = Date.now();
   const postgresBin = await installPostgres(join(logDir, 'postgresql.log'));
   const javaHome = await installJava(join(logDir, 'java.log'));
-  const [minio, temporal, elasticsearchHome, envoy] = await Promise.all([
+  const [minio, temporal, elasticsearchHome, envoy, openapiGenerator] = await Promise.all([
     installMinio(join(logDir, 'minio.log')),
     installTemporal(join(logDir, 'temporal.log')),
     installElasticsearch(join(logDir, 'elasticsearch.log')),
     installEnvoy(join(logDir, 'envoy.log')),
+    installOpenapiGenerator(join(logDir, 'protoc-gen-openapiv2.log')),
   ]);
   say('install', `all parts present (${((Date.now() - started) / 1000).toFixed(0)}s)`);
-  return { postgresBin, minio, temporal, elasticsearchHome, javaHome, envoy };
+  return { postgresBin, minio, temporal, elasticsearchHome, javaHome, envoy, openapiGenerator };
 }

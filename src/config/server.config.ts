@@ -10,6 +10,7 @@ export const serverConfigSchema = z
     CONDUCTOR_PUBLIC_URL: httpUrl.default('http://localhost:8080'),
     CONDUCTOR_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
     CONDUCTOR_DESCRIPTOR_FILE: z.string().default('envoy/descriptor.pb'),
+    CONDUCTOR_OPENAPI_FILE: z.string().default('docs/openapi.json'),
     CONDUCTOR_INTERNAL_SECRET: z.string().optional(),
     CONDUCTOR_INTERNAL_SECRET_FILE: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -21,6 +22,8 @@ export const serverConfigSchema = z
     publicUrl: env.CONDUCTOR_PUBLIC_URL,
     shutdownGraceMs: env.CONDUCTOR_SHUTDOWN_GRACE_SECONDS * 1000,
     descriptorFile: env.CONDUCTOR_DESCRIPTOR_FILE,
+    /** The OpenAPI document served at /openapi.json and /docs. */
+    openapiFile: env.CONDUCTOR_OPENAPI_FILE,
     logLevel: env.LOG_LEVEL,
     /** The secret internal callers sign their tokens with (text or file); none closes the internal methods. */
     internalSecret: { text: env.CONDUCTOR_INTERNAL_SECRET, file: env.CONDUCTOR_INTERNAL_SECRET_FILE },

@@ -9,11 +9,12 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importSPKI, jwtVerify } from 'jose';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/stack/paths.ts';
 import { createSearchClient } from '../../src/adapters/elasticsearch/client.ts';
 import { packageIndexAlias } from '../../src/adapters/elasticsearch/package-index.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { providerControl } from '../support/oauth-provider.ts';
 import { uniqueUser } from '../support/login.ts';
 import { testStack } from '../setup/test-stack.ts';
@@ -21,11 +22,7 @@ import { testStack } from '../setup/test-stack.ts';
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    // Flags that keep Chromium off the network it cannot reach here.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => browser?.close());
 

@@ -5,38 +5,24 @@
  * server's gRPC port.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cacheDir, repoRoot } from '../../scripts/stack/paths.ts';
+import { repoRoot } from '../../scripts/stack/paths.ts';
+import { pythonEnv } from '../support/python-env.ts';
 import { testStack } from '../setup/test-stack.ts';
 
 const run = promisify(execFile);
 const requirements = join(repoRoot, 'clients', 'python', 'requirements.txt');
-
-/** The virtualenv of the Python client's requirements, made once per version of the file. */
-async function pythonClientEnv(): Promise<string> {
-  const key = createHash('sha256').update(readFileSync(requirements)).digest('hex').slice(0, 12);
-  const venv = join(cacheDir, `python-client-${key}`);
-  const python = join(venv, 'bin', 'python');
-  if (!existsSync(join(venv, '.complete'))) {
-    rmSync(venv, { recursive: true, force: true });
-    await run('python3', ['-m', 'venv', venv]);
-    await run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements], { timeout: 600_000 });
-    await run(python, ['-c', `open(${JSON.stringify(join(venv, '.complete'))}, 'w').close()`]);
-  }
-  return python;
-}
 
 describe('the Python client path', () => {
   const stubs = mkdtempSync(join(tmpdir(), 'conductor-python-stubs-'));
   afterAll(() => rmSync(stubs, { recursive: true, force: true }));
 
   it('generates stubs with grpcio-tools and calls Health, GetHealth and GetJwks', async () => {
-    const python = await pythonClientEnv();
+    const python = join(await pythonEnv('python-client', requirements), 'bin', 'python');
     const generated = await run(python, [join(repoRoot, 'clients', 'python', 'generate.py'), stubs]);
     expect(generated.stdout).toMatch(/^stubs for \d+ files in /);
     const { stdout } = await run(python, [join(repoRoot, 'clients', 'python', 'example.py'), stubs, testStack().grpc], { timeout: 60_000 });

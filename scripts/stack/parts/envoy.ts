@@ -65,6 +65,7 @@ export function renderEnvoyConfig(settings: GatewaySettings): string {
     ),
     MAX_REQUEST_BYTES: String(settings.maxRequestBytes),
     MAX_RESPONSE_BYTES: String(settings.maxResponseBytes),
+    METHOD_NOT_ALLOWED_ROUTES: methodNotAllowedRoutes(),
   };
   const template = readFileSync(join(repoRoot, 'envoy', 'envoy.template.yaml'), 'utf8');
   return template.replace(/\$\{([A-Z_]+)\}/g, (_, name: string) => {
@@ -72,6 +73,31 @@ export function renderEnvoyConfig(settings: GatewaySettings): string {
     if (value === undefined) throw new Error(`envoy template has an unknown placeholder \${${name}}`);
     return value;
   });
+}
+
+/**
+ * One route per path of the API (docs/openapi.json, so the HTTP listener's
+ * routes too) answering any method the path does not have with 405 and an
+ * `Allow` header, instead of the transcoder's 404. Rendered as the YAML list
+ * items that open the gateway's route table.
+ */
+function methodNotAllowedRoutes(): string {
+  const document = JSON.parse(readFileSync(join(repoRoot, 'docs', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(document.paths)
+    .map(([path, operations]) => {
+      const allowed = Object.keys(operations).map((verb) => verb.toUpperCase());
+      // OPTIONS stays with the API's routes: the CORS filter answers preflights only on a route that forwards.
+      const regex = `^${path.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`;
+      const route = {
+        match: { safe_regex: { regex }, headers: [{ name: ':method', string_match: { safe_regex: { regex: `^(${[...allowed, 'OPTIONS'].join('|')})$` } }, invert_match: true }] },
+        direct_response: { status: 405 },
+        response_headers_to_add: [{ header: { key: 'allow', value: allowed.join(', ') } }],
+        // The transcoder runs before the router and would answer 404 first.
+        typed_per_filter_config: { 'envoy.filters.http.grpc_json_transcoder': { '@type': 'type.googleapis.com/envoy.config.route.v3.FilterConfig', disabled: true } },
+      };
+      return `- ${JSON.stringify(route)}`;
+    })
+    .join(`\n${' '.repeat(24)}`);
 }
 
 /** Checks a rendered config with `envoy --mode validate`. */
