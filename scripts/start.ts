@@ -55,14 +55,14 @@ process.stdout.write(`
 Conductor is running (Ctrl-C stops everything). Logs: ${stack.logDir}
 
   JSON gateway (Envoy)   ${urls.gateway}          try: curl ${urls.gateway}/health
-  gRPC (reflection on)   ${urls.grpc}
+  gRPC (reflection on)   ${urls.grpc}   (${stack.servers.length} server process${stack.servers.length === 1 ? '' : 'es'} behind the gateway: gRPC ${stack.servers.map((server) => server.grpc).join(', ')})
   Temporal UI            ${urls.temporalUi}
   Temporal (gRPC)        ${urls.temporal}
   MinIO (S3 API)         ${urls.minio}
   MinIO console          ${urls.minioConsole}
   Elasticsearch          ${urls.elasticsearch}
   PostgreSQL             ${urls.postgres.replace(/:[^:@/]*@/, ':***@')}
-  Metrics (Prometheus)   http://127.0.0.1:${stack.conductorEnv.CONDUCTOR_HTTP_PORT}/metrics (server), http://${stack.conductorEnv.TEMPORAL_WORKER_METRICS_ADDRESS}/metrics (worker)
+  Metrics (Prometheus)   ${stack.servers.map((server) => `http://127.0.0.1:${server.http}/metrics`).join(', ')} (servers), http://${stack.conductorEnv.TEMPORAL_WORKER_METRICS_ADDRESS}/metrics (worker)
 
   Internal methods (set-permissions, dataset-access) need the internal secret:
     export CONDUCTOR_INTERNAL_SECRET_FILE=${stack.conductorEnv.CONDUCTOR_INTERNAL_SECRET_FILE ?? '(set by you)'}

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { InstalledStack } from './install.ts';
 import { say } from './log.ts';
@@ -29,6 +30,12 @@ export interface StackPorts {
   temporalUi: number;
   temporalHttp: number;
   temporalMetrics: number;
+}
+
+/** CONDUCTOR_SERVER_PROCESSES, else one server process per core. */
+export function defaultServerProcesses(): number {
+  const configured = Number(process.env.CONDUCTOR_SERVER_PROCESSES);
+  return Number.isInteger(configured) && configured > 0 ? configured : availableParallelism();
 }
 
 /** A distinct free loopback port for every part (tests and benchmarks run their own stack beside any other). */
@@ -65,6 +72,19 @@ export interface StackSettings {
   minioPassword: string;
   /** Extra environment for Conductor's processes (e.g. LOG_LEVEL). */
   extraEnv?: NodeJS.ProcessEnv;
+  /**
+   * How many server processes run side by side behind Envoy (one Node
+   * process uses one core): CONDUCTOR_SERVER_PROCESSES, default the number
+   * of cores. The first listens on ports.grpc/ports.http, the others on free ports.
+   */
+  serverProcesses?: number;
+}
+
+/** One of Conductor's server processes: its name among the services and its ports. */
+export interface ServerProcessPorts {
+  name: string;
+  grpc: number;
+  http: number;
 }
 
 /** A running stack: where everything is, and how to stop it. */
@@ -86,6 +106,8 @@ export interface RunningStack {
   services: Map<string, ServiceProcess>;
   /** The PostgreSQL binaries the stack runs with (psql, for benchmarks). */
   postgresBin: string;
+  /** Every server process (the first is the one `urls.grpc` names). */
+  servers: ServerProcessPorts[];
   stop(): Promise<void>;
 }
 
@@ -115,6 +137,10 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
     return service;
   };
 
+  const servers: ServerProcessPorts[] = [{ name: 'conductor', grpc: ports.grpc, http: ports.http }];
+  for (let index = 2; index <= (settings.serverProcesses ?? defaultServerProcesses()); index++) {
+    servers.push({ name: `conductor-${index}`, grpc: await freePort(), http: await freePort() });
+  }
   const urls = {
     gateway: `http://${settings.publicHost}:${ports.gateway}`,
     grpc: `127.0.0.1:${ports.grpc}`,
@@ -202,7 +228,9 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
     say('migrations', 'applying');
     await migrateDatabase(conductorEnv, log('migrations'));
     await allStarted([
-      track(startConductorServer(conductorEnv, ports.grpc, ports.http, log('conductor'))),
+      ...servers.map((server) =>
+        track(startConductorServer(server.name, { ...conductorEnv, CONDUCTOR_GRPC_PORT: String(server.grpc), CONDUCTOR_HTTP_PORT: String(server.http) }, server.grpc, server.http, log(server.name))),
+      ),
       track(startConductorWorker(conductorEnv, log('worker'))),
     ]);
     await track(
@@ -212,8 +240,8 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
           gatewayHost: settings.gatewayHost,
           gatewayPort: ports.gateway,
           adminPort: ports.envoyAdmin,
-          grpcPort: ports.grpc,
-          httpPort: ports.http,
+          grpcPorts: servers.map((server) => server.grpc),
+          httpPorts: servers.map((server) => server.http),
           descriptorFile: join(repoRoot, 'envoy', 'descriptor.pb'),
           corsOrigins: settings.corsOrigins,
           maxRequestBytes: 1024 * 1024,
@@ -228,7 +256,7 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
     await stop();
     throw error;
   }
-  return { urls, conductorEnv, logDir, stop, services: new Map(started.map((service) => [service.name, service])), postgresBin: installed.postgresBin };
+  return { urls, conductorEnv, logDir, stop, services: new Map(started.map((service) => [service.name, service])), postgresBin: installed.postgresBin, servers };
 }
 
 /** For development only: a P-256 key (work-package tokens) generated once per data folder, never committed. */

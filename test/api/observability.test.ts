@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -51,13 +52,27 @@ describe('observability', () => {
   it('counts and times every RPC by method and code on the server’s /metrics, which the gateway does not route', async () => {
     for (let i = 0; i < 3; i++) await gateway('/health');
     await gateway('/user/logout', { method: 'POST' });
-    const scrape = await (await fetch(`http://127.0.0.1:${testStack().conductorEnv.CONDUCTOR_HTTP_PORT}/metrics`)).text();
-    const count = (method: string, code: string) => Number(new RegExp(`^conductor_rpc_total\\{method="${method.replaceAll('.', '\\.')}",code="${code}"\\} (\\d+)`, 'm').exec(scrape)?.[1] ?? 0);
+    // Each server process has its own /metrics (a Prometheus target each); the gateway spreads calls over them.
+    const scrapes = await Promise.all(testStack().serverHttpPorts.map(async (port) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()));
+    const scrape = scrapes.join('\n');
+    const count = (method: string, code: string) =>
+      scrapes.reduce((sum, text) => sum + Number(new RegExp(`^conductor_rpc_total\\{method="${method.replaceAll('.', '\\.')}",code="${code}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0), 0);
     expect(count('/conductor.workpackage.v1.WorkPackageService/GetHealth', 'OK')).toBeGreaterThanOrEqual(3);
     expect(count('/conductor.auth.v1.AuthService/Logout', 'UNAUTHENTICATED')).toBeGreaterThanOrEqual(1);
     expect(scrape).toMatch(/^conductor_rpc_duration_seconds_bucket\{le="0\.005",method="\/conductor\.workpackage\.v1\.WorkPackageService\/GetHealth",code="OK"\} \d+/m);
     expect(scrape).toMatch(/^conductor_process_resident_memory_bytes \d+/m);
     expect((await gateway('/metrics')).status).toBe(404);
+  });
+
+  it('spreads calls over every server process (one per core by default)', async () => {
+    const ports = testStack().serverHttpPorts;
+    expect(ports.length).toBe(availableParallelism());
+    const healthCalls = async (port: number) =>
+      Number(/^conductor_rpc_total\{method="\/conductor\.workpackage\.v1\.WorkPackageService\/GetHealth",code="OK"\} (\d+)/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1] ?? 0);
+    const before = await Promise.all(ports.map(healthCalls));
+    for (let i = 0; i < 10 * ports.length; i++) expect((await gateway('/health')).status).toBe(200);
+    const after = await Promise.all(ports.map(healthCalls));
+    for (const [index, count] of after.entries()) expect(count - (before[index] ?? 0), `server process ${index + 1}`).toBeGreaterThan(0);
   });
 
   it("serves the worker's Temporal SDK metrics with rows loaded and loads by outcome", async () => {

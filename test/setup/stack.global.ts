@@ -78,6 +78,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const provided: TestStack = {
     gateway: stack.urls.gateway,
     grpc: stack.urls.grpc,
+    serverHttpPorts: stack.servers.map((server) => server.http),
     temporal: stack.urls.temporal,
     temporalUi: stack.urls.temporalUi,
     envoyAdmin: `http://127.0.0.1:${ports.envoyAdmin}`,

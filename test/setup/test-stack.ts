@@ -32,6 +32,8 @@ export interface TestStack {
   workPackageInternalKeyFile: string;
   /** The key work order tokens are signed with (tests verify with its public half). */
   workOrderSigningKeyFile: string;
+  /** The HTTP listener port of each server process (each has its own /metrics). */
+  serverHttpPorts: number[];
   /** The environment Conductor's server and worker run with (a test can start a worker of its own). */
   conductorEnv: Record<string, string>;
 }

@@ -11,10 +11,10 @@ export async function migrateDatabase(env: NodeJS.ProcessEnv, logFile: string): 
   await runCommand(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'migrate.js')], { env, cwd: repoRoot, logFile });
 }
 
-/** Starts Conductor's gRPC server (and its HTTP listener) from the build. */
-export function startConductorServer(env: NodeJS.ProcessEnv, grpcPort: number, httpPort: number, logFile: string): Promise<ServiceProcess> {
+/** Starts one of Conductor's gRPC server processes (with its HTTP listener) from the build. */
+export function startConductorServer(name: string, env: NodeJS.ProcessEnv, grpcPort: number, httpPort: number, logFile: string): Promise<ServiceProcess> {
   return startService({
-    name: 'conductor',
+    name,
     command: process.execPath,
     args: ['--enable-source-maps', join(repoRoot, 'dist', 'src', 'main.js')],
     env,

@@ -39,8 +39,9 @@ export interface GatewaySettings {
   gatewayHost: string;
   gatewayPort: number;
   adminPort: number;
-  grpcPort: number;
-  httpPort: number;
+  /** The gRPC and HTTP ports of each server process; Envoy balances requests over them. */
+  grpcPorts: number[];
+  httpPorts: number[];
   /** Host of Conductor's listeners (127.0.0.1 when run side by side). */
   upstreamHost?: string;
   descriptorFile: string;
@@ -55,9 +56,8 @@ export function renderEnvoyConfig(settings: GatewaySettings): string {
     GATEWAY_HOST: settings.gatewayHost,
     GATEWAY_PORT: String(settings.gatewayPort),
     ADMIN_PORT: String(settings.adminPort),
-    GRPC_PORT: String(settings.grpcPort),
-    HTTP_PORT: String(settings.httpPort),
-    UPSTREAM_HOST: settings.upstreamHost ?? '127.0.0.1',
+    GRPC_ENDPOINTS: endpoints(settings.upstreamHost ?? '127.0.0.1', settings.grpcPorts),
+    HTTP_ENDPOINTS: endpoints(settings.upstreamHost ?? '127.0.0.1', settings.httpPorts),
     DESCRIPTOR: JSON.stringify(settings.descriptorFile),
     GATEWAY_LUA: JSON.stringify(join(repoRoot, 'envoy', 'gateway.lua')),
     CORS_ORIGINS: JSON.stringify(
@@ -73,6 +73,12 @@ export function renderEnvoyConfig(settings: GatewaySettings): string {
     if (value === undefined) throw new Error(`envoy template has an unknown placeholder \${${name}}`);
     return value;
   });
+}
+
+/** A cluster's endpoints, as the YAML flow list `lb_endpoints` takes. */
+function endpoints(host: string, ports: number[]): string {
+  if (!ports.length) throw new Error('the gateway needs at least one server process');
+  return JSON.stringify(ports.map((port) => ({ endpoint: { address: { socket_address: { address: host, port_value: port } } } })));
 }
 
 /**
