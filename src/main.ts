@@ -14,6 +14,7 @@ import { ElasticsearchPackageRegistry } from './adapters/elasticsearch/package-r
 import { ElasticsearchPackageSearch } from './adapters/elasticsearch/package-search.adapter.js';
 import { loadLifecycleHooks, loadPermissionProviders } from './adapters/extensions/load-extensions.js';
 import { JoseInternalCredentials, loadInternalSecret } from './adapters/keys/internal-credentials.adapter.js';
+import { VerifiedTokenCache } from './adapters/keys/verified-token-cache.js';
 import { JoseTokenCodec } from './adapters/keys/jose-token-codec.js';
 import { loadSigningKeys } from './adapters/keys/signing-keys.adapter.js';
 import { JoseInternalTokens, JoseWorkOrderSigner, loadP256Key } from './adapters/keys/work-package-keys.adapter.js';
@@ -30,6 +31,7 @@ import { LoadedDataRepository } from './adapters/postgres/repositories/loaded-da
 import { LoadStatusRepository } from './adapters/postgres/repositories/load-status.repository.js';
 import { PermissionRepository } from './adapters/postgres/repositories/permission.repository.js';
 import { RevocationRepository } from './adapters/postgres/repositories/revocation.repository.js';
+import { RevocationMirror } from './adapters/postgres/revocation-mirror.js';
 import { UserRepository } from './adapters/postgres/repositories/user.repository.js';
 import { WorkPackageRepository } from './adapters/postgres/repositories/work-package.repository.js';
 import { connectTemporal } from './adapters/temporal/client.js';
@@ -53,14 +55,17 @@ async function main(): Promise<void> {
   const extensionContext = { logger, env: process.env };
 
   const keys = await loadSigningKeys(config.auth);
-  const codec = new JoseTokenCodec(keys);
+  // Verified tokens are remembered until they expire (revocation is still checked on every call).
+  const codec = new VerifiedTokenCache(new JoseTokenCodec(keys));
   const orm = await createOrm(config.database);
   const search = createSearchClient(config.search);
   const objectStore = createObjectStoreClient(config.objectStore);
   await ensureBucket(objectStore, config.objectStore);
   const temporal = await connectTemporal(config.temporal);
 
-  const tokens = new TokenService(codec, new RevocationRepository(orm), config.auth.lifetimes);
+  const revocations = new RevocationMirror(new RevocationRepository(orm), config.database.url, logger);
+  await revocations.start();
+  const tokens = new TokenService(codec, revocations, config.auth.lifetimes);
   const users = new UserService(new UserRepository(orm), await loadLifecycleHooks(config.auth.extensions, extensionContext));
   const permissions = new PermissionService(new PermissionRepository(orm), await loadPermissionProviders(config.auth.permissionProviders, extensionContext));
 
@@ -144,7 +149,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     http.close();
     await grpc.shutdown(config.server.shutdownGraceMs);
-    await Promise.allSettled([orm.close(), search.close(), temporal.close()]);
+    await Promise.allSettled([revocations.stop(), orm.close(), search.close(), temporal.close()]);
     logger.info('stopped');
     process.exit(0);
   };

@@ -9,6 +9,11 @@ export interface TokenCodec {
   sign(kind: TokenKind, claims: Record<string, unknown>, ttlSeconds: number): Promise<string>;
   /** Verifies signature, algorithm, kind and expiry; throws InvalidTokenError otherwise. */
   verify(kind: TokenKind, token: string): Promise<TokenClaims>;
+  /**
+   * The kind a token's header claims, unverified: only for choosing which
+   * verification to run (a route taking two kinds verifies once, not twice).
+   */
+  claimedKind(token: string): TokenKind | undefined;
 }
 
 /** A token that is malformed, forged, expired or of another kind. */

@@ -212,6 +212,16 @@ describe('POST /user/logout', () => {
     expect(again.status).toBe(401);
   });
 
+  it('is refused by every server process right after the logout answers (a used token is remembered as verified)', async () => {
+    const token = await logIn('google', uniqueUser());
+    const processes = testStack().serverHttpPorts.length;
+    // Used on every process first, so each holds it as verified (the cache must not outlive the revocation).
+    for (let i = 0; i < 4 * processes; i++) expect(((await gateway('/user/check', bearer(token))).json as { authenticated: boolean }).authenticated).toBe(true);
+    expect((await gateway('/user/logout', { method: 'POST', ...bearer(token) })).json).toEqual({ success: true });
+    const checks = await Promise.all(Array.from({ length: 8 * processes }, () => gateway('/user/check', bearer(token))));
+    expect(checks.map((reply) => (reply.json as { authenticated: boolean }).authenticated)).toEqual(checks.map(() => false));
+  });
+
   it('revokes the permission tokens made from it; until then they live as long as the user token (os-packager keeps one all session)', async () => {
     const token = await logIn('google', uniqueUser());
     const userClaims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number };

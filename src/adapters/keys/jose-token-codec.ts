@@ -1,4 +1,4 @@
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 import type { SigningKeys } from '../../ports/signing-keys.js';
 import { InvalidTokenError, type TokenClaims, type TokenCodec, type TokenKind } from '../../ports/token-codec.js';
 
@@ -22,6 +22,15 @@ export class JoseTokenCodec implements TokenCodec {
       .setIssuedAt()
       .setExpirationTime(`${ttlSeconds}s`)
       .sign(this.keys.privateKey);
+  }
+
+  claimedKind(token: string): TokenKind | undefined {
+    try {
+      const { typ } = decodeProtectedHeader(token);
+      return (Object.keys(typeOf) as TokenKind[]).find((kind) => typeOf[kind] === typ);
+    } catch {
+      return undefined;
+    }
   }
 
   async verify(kind: TokenKind, token: string): Promise<TokenClaims> {

@@ -75,6 +75,13 @@ export class TokenService {
     return { userid, service, permissions };
   }
 
+  /** The kind a token claims to be, unverified: which verification to run when a route takes two kinds. */
+  claimedKind(token: string): 'user' | 'permission' | undefined {
+    if (token.length > maxTokenLength) return undefined;
+    const kind = this.codec.claimedKind(token);
+    return kind === 'user' || kind === 'permission' ? kind : undefined;
+  }
+
   /** Revokes a verified user token until it would have expired. */
   async revokeUserToken(claims: UserTokenClaims): Promise<void> {
     await this.revocations.revoke(claims.jti, new Date(claims.exp * 1000));

@@ -1,0 +1,88 @@
+/**
+ * Revocations mirrored in memory across server processes (two mirrors on one
+ * real PostgreSQL stand for two processes): what one revokes the other
+ * refuses, a lost listening connection falls back to the table and comes back.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrm, migrate, type Orm } from '../../src/adapters/postgres/orm.ts';
+import { RevocationRepository } from '../../src/adapters/postgres/repositories/revocation.repository.ts';
+import { RevocationMirror } from '../../src/adapters/postgres/revocation-mirror.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createTestDatabase } from '../setup/databases.ts';
+
+const inAnHour = () => new Date(Date.now() + 3_600_000);
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((done) => setTimeout(done, 20));
+  }
+  return check();
+}
+
+describe('RevocationMirror', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let orm: Orm;
+  const mirrors: RevocationMirror[] = [];
+  const mirror = async () => {
+    const started = new RevocationMirror(new RevocationRepository(orm), database.url, createLogger('silent', 'test'));
+    await started.start();
+    mirrors.push(started);
+    return started;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('revocations');
+    orm = await createOrm({ url: database.url, poolMax: 4 });
+    await migrate(orm);
+  });
+  afterAll(async () => {
+    await Promise.all(mirrors.map((started) => started.stop()));
+    await orm?.close();
+    await database?.drop();
+  });
+
+  it('loads the revocations made before it started', async () => {
+    await new RevocationRepository(orm).revoke('before-start', inAnHour());
+    expect(await (await mirror()).isRevoked('before-start')).toBe(true);
+  });
+
+  it('refuses a revoked token at once in the revoking process, and in the other when the notification arrives', async () => {
+    const [a, b] = [await mirror(), await mirror()];
+    expect(await b.isRevoked('logged-out')).toBe(false);
+    await a.revoke('logged-out', inAnHour());
+    expect(await a.isRevoked('logged-out')).toBe(true);
+    expect(await eventually(() => b.isRevoked('logged-out'))).toBe(true);
+    expect(await b.isRevoked('still-valid')).toBe(false);
+  });
+
+  it('asks the table while its listener is down, and listens again', async () => {
+    const [a, b] = [await mirror(), await mirror()];
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      // Cut every listening connection of this database (both mirrors').
+      await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'conductor-revocations' and datname = current_database()");
+      await new RevocationRepository(orm).revoke('while-down', inAnHour());
+      expect(await b.isRevoked('while-down')).toBe(true);
+      // Back (after a second) and answering from memory again: a row written behind its back
+      // (not announced) after it reloaded is not seen. Each try writes a new row, since one
+      // written before the reload is (rightly) loaded.
+      let tries = 0;
+      expect(
+        await eventually(async () => {
+          tries += 1;
+          await new RevocationRepository(orm).revoke(`not-announced-${tries}`, inAnHour());
+          return !(await b.isRevoked(`not-announced-${tries}`));
+        }),
+      ).toBe(true);
+      // And listening: a new revocation reaches the other mirror.
+      await a.revoke('after-return', inAnHour());
+      expect(await eventually(() => b.isRevoked('after-return'))).toBe(true);
+    } finally {
+      await admin.end();
+    }
+  });
+});
