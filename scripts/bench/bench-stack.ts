@@ -6,8 +6,15 @@ import { installStack } from '../stack/install.ts';
 import { cacheDir, repoRoot } from '../stack/paths.ts';
 import { freeStackPorts, startStack, type RunningStack } from '../stack/stack.ts';
 
-/** Installs, builds and starts a private stack on free ports for one benchmark run. */
-export async function startBenchStack(): Promise<RunningStack & { dataDir: string; dispose(): Promise<void> }> {
+/**
+ * Installs, builds and starts a private stack on free ports for one benchmark run.
+ * BENCH_CPU_PROFILE=<folder> runs the server and worker with --cpu-prof (each
+ * process writes its profile there when the stack stops; read one with
+ * scripts/bench/profile-summary.ts).
+ */
+export async function startBenchStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningStack & { dataDir: string; dispose(): Promise<void> }> {
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  const profiling = profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
   const installed = await installStack();
   await build(join(cacheDir, 'bench-logs', 'build.log'));
   const dataDir = mkdtempSync(join(tmpdir(), 'conductor-bench-'));
@@ -24,7 +31,7 @@ export async function startBenchStack(): Promise<RunningStack & { dataDir: strin
       postgresPassword: 'bench',
       minioUser: 'conductor-bench',
       minioPassword: 'conductor-bench-secret',
-      extraEnv: { LOG_LEVEL: 'warn' },
+      extraEnv: { LOG_LEVEL: 'warn', ...profiling, ...extraEnv },
     },
     installed,
   );
