@@ -32,6 +32,8 @@ import { LoadStatusRepository } from './adapters/postgres/repositories/load-stat
 import { PermissionRepository } from './adapters/postgres/repositories/permission.repository.js';
 import { RevocationRepository } from './adapters/postgres/repositories/revocation.repository.js';
 import { RevocationMirror } from './adapters/postgres/revocation-mirror.js';
+import { ChangeNotifications } from './adapters/postgres/change-notifications.js';
+import { CachedUserStore } from './adapters/postgres/user-cache.js';
 import { UserRepository } from './adapters/postgres/repositories/user.repository.js';
 import { WorkPackageRepository } from './adapters/postgres/repositories/work-package.repository.js';
 import { connectTemporal } from './adapters/temporal/client.js';
@@ -63,10 +65,13 @@ async function main(): Promise<void> {
   await ensureBucket(objectStore, config.objectStore);
   const temporal = await connectTemporal(config.temporal);
 
-  const revocations = new RevocationMirror(new RevocationRepository(orm), config.database.url, logger);
-  await revocations.start();
+  // Revocations and user records in memory, kept current across server processes by LISTEN/NOTIFY.
+  const notifications = new ChangeNotifications(config.database.url, logger);
+  const revocations = new RevocationMirror(new RevocationRepository(orm), notifications);
+  const userStore = new CachedUserStore(new UserRepository(orm), notifications);
+  await notifications.start();
   const tokens = new TokenService(codec, revocations, config.auth.lifetimes);
-  const users = new UserService(new UserRepository(orm), await loadLifecycleHooks(config.auth.extensions, extensionContext));
+  const users = new UserService(userStore, await loadLifecycleHooks(config.auth.extensions, extensionContext));
   const permissions = new PermissionService(new PermissionRepository(orm), await loadPermissionProviders(config.auth.permissionProviders, extensionContext));
 
   const datastore = new DatastoreService(
@@ -149,7 +154,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     http.close();
     await grpc.shutdown(config.server.shutdownGraceMs);
-    await Promise.allSettled([revocations.stop(), orm.close(), search.close(), temporal.close()]);
+    await Promise.allSettled([notifications.stop(), orm.close(), search.close(), temporal.close()]);
     logger.info('stopped');
     process.exit(0);
   };

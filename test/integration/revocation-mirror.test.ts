@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm, migrate, type Orm } from '../../src/adapters/postgres/orm.ts';
 import { RevocationRepository } from '../../src/adapters/postgres/repositories/revocation.repository.ts';
+import { ChangeNotifications } from '../../src/adapters/postgres/change-notifications.ts';
 import { RevocationMirror } from '../../src/adapters/postgres/revocation-mirror.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase } from '../setup/databases.ts';
@@ -25,11 +26,13 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Prom
 describe('RevocationMirror', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let orm: Orm;
-  const mirrors: RevocationMirror[] = [];
+  const listeners: ChangeNotifications[] = [];
+  /** A mirror as one server process has it, with its own listening connection. */
   const mirror = async () => {
-    const started = new RevocationMirror(new RevocationRepository(orm), database.url, createLogger('silent', 'test'));
-    await started.start();
-    mirrors.push(started);
+    const notifications = new ChangeNotifications(database.url, createLogger('silent', 'test'));
+    const started = new RevocationMirror(new RevocationRepository(orm), notifications);
+    await notifications.start();
+    listeners.push(notifications);
     return started;
   };
 
@@ -39,7 +42,7 @@ describe('RevocationMirror', () => {
     await migrate(orm);
   });
   afterAll(async () => {
-    await Promise.all(mirrors.map((started) => started.stop()));
+    await Promise.all(listeners.map((listener) => listener.stop()));
     await orm?.close();
     await database?.drop();
   });
@@ -64,7 +67,7 @@ describe('RevocationMirror', () => {
     await admin.connect();
     try {
       // Cut every listening connection of this database (both mirrors').
-      await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'conductor-revocations' and datname = current_database()");
+      await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'conductor-notifications' and datname = current_database()");
       await new RevocationRepository(orm).revoke('while-down', inAnHour());
       expect(await b.isRevoked('while-down')).toBe(true);
       // Back (after a second) and answering from memory again: a row written behind its back
