@@ -7,9 +7,16 @@
  *   kind and revocation checked).
  * Load from autocannon (npm) in this process; each target runs for
  * BENCH_SECONDS (10) with BENCH_CONNECTIONS (100) after a short warm-up.
+ * For each target it also prints the CPU time per request of each process
+ * on the path (from /proc): the load generator, Envoy, the server processes
+ * (summed), and PostgreSQL (summed over its processes; a backend that exits
+ * during a run takes its time with it) — on a machine where
+ * they all share the cores, that is where the ceiling comes from.
  * BENCH_ONLY=<text> runs only the targets whose name contains it, so a
  * profile (BENCH_CPU_PROFILE, see bench-stack.ts) shows one path.
  */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { fromBuild, startBenchStack } from './bench-stack.ts';
@@ -39,19 +46,57 @@ try {
   const check = await fetch(`${stack.urls.gateway}/user/check`, { headers: targets[3]?.headers });
   if (!((await check.json()) as { authenticated?: boolean }).authenticated) throw new Error('the user token is not accepted');
 
-  const results = new Map<string, { perSecond: number; p50: number; p99: number; wrong: number }>();
+  // CPU time (user + system, ms) so far of the processes on the path.
+  const clockTicksPerMs = 100 / 1000; // USER_HZ, 100 on Linux
+  const cpuMsOf = (pid: number | undefined): number => {
+    if (!pid) return 0;
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / clockTicksPerMs;
+    } catch {
+      return 0; // gone
+    }
+  };
+  /** A process and all its descendants (PostgreSQL forks one backend per connection; a service may run under a wrapper). */
+  const withDescendants = (pid: number | undefined): number[] => {
+    if (!pid) return [];
+    let children: number[] = [];
+    try {
+      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      // gone
+    }
+    return [pid, ...children.flatMap(withDescendants)];
+  };
+  const components: Record<string, () => (number | undefined)[]> = {
+    'load generator': () => [process.pid],
+    envoy: () => withDescendants(stack.services.get('envoy')?.pid),
+    servers: () => stack.servers.flatMap((server) => withDescendants(stack.services.get(server.name)?.pid)),
+    postgresql: () => withDescendants(stack.services.get('postgresql')?.pid),
+  };
+  const cpuNow = () => Object.fromEntries(Object.entries(components).map(([name, pids]) => [name, pids().reduce((sum: number, pid) => sum + cpuMsOf(pid), 0)]));
+
+  const results = new Map<string, { perSecond: number; p50: number; p99: number; wrong: number; cpuUsPerRequest: Record<string, number> }>();
   for (const target of targets.filter((candidate) => candidate.name.includes(process.env.BENCH_ONLY ?? ''))) {
     const options = { url: `${stack.urls.gateway}${target.path}`, headers: target.headers, connections };
     await autocannon({ ...options, duration: 2 });
+    const before = cpuNow();
     const run = await autocannon({ ...options, duration: seconds, expectBody: undefined });
+    const after = cpuNow();
     const wrong = run.non2xx - (target.status === 404 ? run.requests.total : 0) + run.errors + run.timeouts;
-    results.set(target.name, { perSecond: run.requests.average, p50: run.latency.p50, p99: run.latency.p99, wrong });
+    const cpuUsPerRequest = Object.fromEntries(Object.keys(components).map((name) => [name, (((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / run.requests.total]));
+    results.set(target.name, { perSecond: run.requests.average, p50: run.latency.p50, p99: run.latency.p99, wrong, cpuUsPerRequest });
   }
 
   console.log(`\ngateway, ${connections} connections, ${seconds} s each (autocannon, in the benchmark's process)\n`);
   console.log('                                      req/s   p50 ms   p99 ms');
   for (const [name, result] of results) {
     console.log(`${name.padEnd(36)} ${result.perSecond.toFixed(0).padStart(7)} ${result.p50.toFixed(1).padStart(8)} ${result.p99.toFixed(1).padStart(8)}${result.wrong ? `   ${result.wrong} unexpected answers` : ''}`);
+  }
+  console.log(`\nCPU time per request (µs), by process (2 s of warm-up excluded; ${availableParallelism()} cores)\n`);
+  console.log(`${''.padEnd(36)} ${Object.keys(components).map((name) => name.padStart(15)).join('')}`);
+  for (const [name, result] of results) {
+    console.log(`${name.padEnd(36)} ${Object.values(result.cpuUsPerRequest).map((us) => us.toFixed(0).padStart(15)).join('')}`);
   }
   const rate = (name: string) => results.get(name)?.perSecond ?? Number.NaN;
   console.log(`\nratio /user/check without a token ÷ Envoy's local reply: ${(rate('/user/check, no token') / rate("Envoy's local reply (unknown route)")).toFixed(2)}`);
