@@ -9,17 +9,15 @@
  * BENCH_SECONDS (10) with BENCH_CONNECTIONS (100) after a short warm-up.
  * For each target it also prints the CPU time per request of each process
  * on the path (from /proc): the load generator, Envoy, the server processes
- * (summed), and PostgreSQL (summed over its processes; a backend that exits
- * during a run takes its time with it) — on a machine where
+ * (summed), and PostgreSQL (summed over its processes) — on a machine where
  * they all share the cores, that is where the ceiling comes from.
  * BENCH_ONLY=<text> runs only the targets whose name contains it, so a
  * profile (BENCH_CPU_PROFILE, see bench-stack.ts) shows one path.
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { fromBuild, startBenchStack } from './bench-stack.ts';
+import { cpuMsByComponent, fromBuild, processTree, startBenchStack } from './bench-stack.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -46,35 +44,13 @@ try {
   const check = await fetch(`${stack.urls.gateway}/user/check`, { headers: targets[3]?.headers });
   if (!((await check.json()) as { authenticated?: boolean }).authenticated) throw new Error('the user token is not accepted');
 
-  // CPU time (user + system, ms) so far of the processes on the path.
-  const clockTicksPerMs = 100 / 1000; // USER_HZ, 100 on Linux
-  const cpuMsOf = (pid: number | undefined): number => {
-    if (!pid) return 0;
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return (Number(fields[11]) + Number(fields[12])) / clockTicksPerMs;
-    } catch {
-      return 0; // gone
-    }
-  };
-  /** A process and all its descendants (PostgreSQL forks one backend per connection; a service may run under a wrapper). */
-  const withDescendants = (pid: number | undefined): number[] => {
-    if (!pid) return [];
-    let children: number[] = [];
-    try {
-      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      // gone
-    }
-    return [pid, ...children.flatMap(withDescendants)];
-  };
   const components: Record<string, () => (number | undefined)[]> = {
     'load generator': () => [process.pid],
-    envoy: () => withDescendants(stack.services.get('envoy')?.pid),
-    servers: () => stack.servers.flatMap((server) => withDescendants(stack.services.get(server.name)?.pid)),
-    postgresql: () => withDescendants(stack.services.get('postgresql')?.pid),
+    envoy: () => processTree(stack.services.get('envoy')?.pid),
+    servers: () => stack.servers.flatMap((server) => processTree(stack.services.get(server.name)?.pid)),
+    postgresql: () => processTree(stack.services.get('postgresql')?.pid),
   };
-  const cpuNow = () => Object.fromEntries(Object.entries(components).map(([name, pids]) => [name, pids().reduce((sum: number, pid) => sum + cpuMsOf(pid), 0)]));
+  const cpuNow = () => cpuMsByComponent(components);
 
   const results = new Map<string, { perSecond: number; p50: number; p99: number; wrong: number; cpuUsPerRequest: Record<string, number> }>();
   for (const target of targets.filter((candidate) => candidate.name.includes(process.env.BENCH_ONLY ?? ''))) {

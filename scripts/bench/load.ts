@@ -3,19 +3,23 @@
  * (about ten columns of mixed types) and one of 100,000, loads each through
  * the whole workflow (upload → Temporal → COPY), and in the same run loads the
  * same CSV with `psql \copy` into an equivalent table (the baseline). Prints
- * rows/s of both, their ratio, and the worker's peak memory after each size.
+ * rows/s of both, their ratio, the worker's peak memory after each size, and
+ * the CPU time per row of each process on both paths (from /proc): on a
+ * machine where they share the cores, that is where the ceiling comes from.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
-import { benchPermissionToken, fromBuild, startBenchStack } from './bench-stack.ts';
+import { benchPermissionToken, cpuMsByComponent, fromBuild, processTree, startBenchStack } from './bench-stack.ts';
 
 // 3M as well: the 100k load is too short for the worker's heap to reach its working size,
 // so comparing 1M with 3M is what shows whether memory grows with rows.
-const sizes = [100_000, 1_000_000, 3_000_000];
+// LOAD_ROWS=1000000 (comma-separated) measures other sizes, e.g. for a profile (BENCH_CPU_PROFILE) of one load.
+const sizes = process.env.LOAD_ROWS ? process.env.LOAD_ROWS.split(',').map(Number) : [100_000, 1_000_000, 3_000_000];
 
 const fields = [
   { name: 'id', type: 'integer', sql: 'bigint' },
@@ -78,6 +82,23 @@ try {
   const worker = stack.services.get('worker');
   const psql = join(stack.postgresBin, 'psql');
   const results: string[] = [];
+  const cpuLines: string[] = [];
+  // psql runs as this process's child: its CPU time shows in our children's times once it has exited.
+  const childrenCpuMs = () => {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  };
+  const components: Record<string, () => (number | undefined)[]> = {
+    worker: () => [worker?.pid],
+    postgresql: () => processTree(stack.services.get('postgresql')?.pid),
+    minio: () => processTree(stack.services.get('minio')?.pid),
+    'envoy + servers': () => [stack.services.get('envoy')?.pid, ...stack.servers.map((server) => stack.services.get(server.name)?.pid)],
+    temporal: () => processTree(stack.services.get('temporal')?.pid),
+  };
+  const perRow = (before: Record<string, number>, after: Record<string, number>, rows: number) =>
+    Object.keys(before).map((name) => `${name} ${((((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / rows).toFixed(2)}`).join(', ');
+  const peaks = new Map<number, number>();
+  const idleBefore = residentMiB(worker?.pid);
 
   for (const rows of sizes) {
     const name = `bench-${rows}`;
@@ -91,6 +112,7 @@ try {
     // The worker's peak resident memory during this load, sampled every 20 ms.
     let peak = residentMiB(worker?.pid);
     const sampler = setInterval(() => (peak = Math.max(peak, residentMiB(worker?.pid))), 20);
+    const cpuBefore = cpuMsByComponent(components);
     const started = performance.now();
     const upload = await fetch(`${stack.urls.gateway}/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     if (upload.status !== 200) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
@@ -101,6 +123,7 @@ try {
     }
     const workflowSeconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
+    const cpuAfter = cpuMsByComponent(components);
     if (status.status !== 'done' || status.progress !== rows) throw new Error(`load ended ${JSON.stringify(status)}`);
 
     // Baseline: the same file with psql \copy into an equivalent table.
@@ -108,11 +131,18 @@ try {
     const sql = `drop table if exists ${table}; create table ${table} (${fields.map((field) => `"${field.name}" ${field.sql}`).join(', ')});`;
     const connection = String(env.DATABASE_URL);
     spawnSync(psql, [connection, '-qc', sql], { stdio: 'inherit' });
+    const postgresBefore = cpuMsByComponent({ postgresql: components.postgresql as () => number[] });
+    const psqlBefore = childrenCpuMs();
     const baselineStarted = performance.now();
     const copy = spawnSync(psql, [connection, '-qc', `\\copy ${table} from '${csv}' with (format csv, header true)`], { stdio: 'inherit' });
     const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+    const postgresAfter = cpuMsByComponent({ postgresql: components.postgresql as () => number[] });
+    cpuLines.push(
+      `${String(rows).padStart(9)} rows | workflow: ${perRow(cpuBefore, cpuAfter, rows)} | psql \\copy: postgresql ${((((postgresAfter.postgresql ?? 0) - (postgresBefore.postgresql ?? 0)) * 1000) / rows).toFixed(2)}, psql ${(((childrenCpuMs() - psqlBefore) * 1000) / rows).toFixed(2)}`,
+    );
     if (copy.status !== 0) throw new Error('psql \\copy failed');
 
+    peaks.set(rows, peak);
     const throughput = rows / workflowSeconds;
     const baseline = rows / baselineSeconds;
     results.push(
@@ -121,7 +151,11 @@ try {
   }
   console.log('\nwhole workflow (upload → Temporal → validate → COPY with casts → Babbage model → registry) vs psql \\copy, same CSV, same run\n');
   for (const line of results) console.log(line);
-  console.log('\nworker peak = the worker process\'s peak resident memory (VmRSS sampled every 20 ms) during that load.\n');
+  console.log(`\nworker peak = the worker process's peak resident memory (VmRSS sampled every 20 ms) during that load; ${idleBefore.toFixed(0)} MiB before the first.`);
+  console.log(`CPU time per row (µs), by process (${availableParallelism()} cores):\n`);
+  for (const line of cpuLines) console.log(line);
+  const peakOf = (rows: number) => peaks.get(rows) ?? Number.NaN;
+  console.log(`ratio worker peak 1M ÷ 100k: ${(peakOf(1_000_000) / peakOf(100_000)).toFixed(2)}   3M ÷ 100k: ${(peakOf(3_000_000) / peakOf(100_000)).toFixed(2)}\n`);
 } finally {
   await stack.dispose();
 }

@@ -56,7 +56,7 @@ try {
   console.log('                 tokens/s   p50 ms   p99 ms');
   console.log(`through Envoy   ${f(viaGateway.perSecond, 9)} ${f(viaGateway.p50)} ${f(viaGateway.p99)}`);
   console.log(`in-process      ${f(inProcess.perSecond, 9)} ${f(inProcess.p50)} ${f(inProcess.p99)}`);
-  console.log(`ratio (in-process ÷ through Envoy, tokens/s): ${(inProcess.perSecond / viaGateway.perSecond).toFixed(1)}×`);
+  console.log(`ratio (through Envoy ÷ in-process, tokens/s): ${(viaGateway.perSecond / inProcess.perSecond).toFixed(2)}`);
   console.log('through Envoy adds HTTP, the transcoder, gRPC, the access-token hash lookup and the access re-check in PostgreSQL.\n');
 } finally {
   await stack.dispose();
