@@ -15,7 +15,9 @@ describe('MinIO', () => {
     region: 'us-east-1',
   };
   const client = createObjectStoreClient(config);
+  const raced = { ...config, bucket: `test-raced-${randomBytes(4).toString('hex')}` };
   afterAll(async () => {
+    await client.removeBucket(raced.bucket).catch(() => undefined);
     const names: string[] = [];
     for await (const item of client.listObjectsV2(config.bucket, '', true)) names.push((item as { name: string }).name);
     await client.removeObjects(config.bucket, names);
@@ -26,6 +28,11 @@ describe('MinIO', () => {
     await ensureBucket(client, config);
     await ensureBucket(client, config);
     expect(await client.bucketExists(config.bucket)).toBe(true);
+  });
+
+  it('creates the bucket when several server processes start at once (each finds it missing, one creates it)', async () => {
+    await Promise.all(Array.from({ length: 4 }, () => ensureBucket(client, raced)));
+    expect(await client.bucketExists(raced.bucket)).toBe(true);
   });
 
   it('stores and reads back an object byte for byte', async () => {

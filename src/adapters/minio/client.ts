@@ -18,7 +18,16 @@ export function createObjectStoreClient(config: ObjectStoreConfig): ObjectStoreC
   });
 }
 
-/** Creates the datastore bucket when it does not exist yet. */
+/**
+ * Creates the datastore bucket when it does not exist yet. Server processes
+ * starting together may each find it missing: the ones that lose the race
+ * are told it is already theirs, which is what they wanted.
+ */
 export async function ensureBucket(client: ObjectStoreClient, config: ObjectStoreConfig): Promise<void> {
-  if (!(await client.bucketExists(config.bucket))) await client.makeBucket(config.bucket, config.region);
+  if (await client.bucketExists(config.bucket)) return;
+  try {
+    await client.makeBucket(config.bucket, config.region);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'BucketAlreadyOwnedByYou') throw error;
+  }
 }
