@@ -17,6 +17,20 @@ describe('casterFor', () => {
     expect(() => cast({ type: 'boolean' }, 'maybe')).toThrow(/is not a boolean/);
   });
 
+  it('casts dates that recur out of order (remembered per text) the same as the first time, and refuses a bad one on every row', () => {
+    const caster = casterFor({ name: 'F', type: 'date' });
+    const cycle = Array.from({ length: 45 }, (_, i) => `20${10 + (i % 15)}-0${1 + (i % 9)}-1${i % 9}`);
+    for (let round = 0; round < 3; round++) {
+      cycle.forEach((text, i) => expect(caster(text, round * 45 + i)).toBe(text));
+      expect(() => caster('2015-02-30', round)).toThrow(`row ${round}, column "F": "2015-02-30" is not a date`);
+    }
+    // More distinct dates than are remembered: still right.
+    for (let day = 0; day < 3000; day++) {
+      const date = new Date(Date.UTC(2000, 0, 1 + day)).toISOString().slice(0, 10);
+      expect(caster(date, day)).toBe(date);
+    }
+  });
+
   it('reads dates in ISO 8601, with reduced precision, and refuses days that do not exist', () => {
     expect(cast({ type: 'date' }, '2015-03-31')).toBe('2015-03-31');
     expect(cast({ type: 'date' }, '2007')).toBe('2007-01-01');

@@ -143,7 +143,7 @@ function converterFor(field: FieldRules, type: string, fail: Fail): (text: strin
     }
     case 'date':
     case 'datetime':
-      return rememberingLast(dateConverter(field, type, fail));
+      return remembering(dateConverter(field, type, fail));
     case 'time':
       return (text, row) => {
         const value = text.trim();
@@ -161,16 +161,22 @@ function converterFor(field: FieldRules, type: string, fail: Fail): (text: strin
   }
 }
 
-/** Fiscal data repeats its dates row after row: the last answer is kept, and reused for the same text. */
-function rememberingLast(convert: (text: string, row: number) => string): (text: string, row: number) => string {
-  let lastText: string | undefined;
-  let lastValue = '';
+/**
+ * Fiscal data repeats a few dates (fiscal years, periods) over and over, not
+ * always in order: each date text's answer is remembered, up to
+ * `maxRemembered` of them (then forgotten all at once). Parsing and checking
+ * a date was the largest cost of casting in the bench:load profile. Only
+ * answers are remembered, so a bad value fails on every row it is in.
+ */
+function remembering(convert: (text: string, row: number) => string, maxRemembered = 1024): (text: string, row: number) => string {
+  const answers = new Map<string, string>();
   return (text, row) => {
-    if (text !== lastText) {
-      lastValue = convert(text, row);
-      lastText = text;
-    }
-    return lastValue;
+    const known = answers.get(text);
+    if (known !== undefined) return known;
+    const value = convert(text, row);
+    if (answers.size >= maxRemembered) answers.clear();
+    answers.set(text, value);
+    return value;
   };
 }
 
