@@ -5,7 +5,7 @@
  * the same adapter in the same run. The ratio is the gateway and service
  * overhead.
  */
-import { fromBuild, measure, startBenchStack } from './bench-stack.ts';
+import { cpuMsByComponent, fromBuild, measure, processTree, startBenchStack } from './bench-stack.ts';
 
 const documents = 10_000;
 const requests = 400;
@@ -62,23 +62,45 @@ try {
   ];
 
   const run = (work: () => Promise<void>) => measure(work, { requests: requests, concurrency, warmup: 20 });
+  // CPU time per search of each process on the path (benchmark = the HTTP or Elasticsearch client in this process).
+  const components: Record<string, () => (number | undefined)[]> = {
+    benchmark: () => [process.pid],
+    envoy: () => processTree(stack.services.get('envoy')?.pid),
+    servers: () => stack.servers.flatMap((server) => processTree(stack.services.get(server.name)?.pid)),
+    elasticsearch: () => processTree(stack.services.get('elasticsearch')?.pid),
+  };
+  const cpuPerSearch = async (work: () => Promise<{ p50: number; p99: number; perSecond: number }>) => {
+    const before = cpuMsByComponent(components);
+    const result = await work();
+    const after = cpuMsByComponent(components);
+    const line = Object.keys(components).map((name) => `${name} ${((((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / (requests + 20)).toFixed(0)}`).join(', ');
+    return { ...result, cpu: line };
+  };
+  const cpuLines: string[] = [];
 
   console.log(`\n${requests} requests each, ${concurrency} in flight; milliseconds p50 / p99, and requests per second\n`);
   console.log('query                              | through Envoy: p50    p99   req/s | straight to ES: p50    p99   req/s | p50 ratio');
   for (const { label, http, query } of queries) {
-    const viaGateway = await run(async () => {
-      const response = await fetch(`${stack.urls.gateway}/search/package?${http}`);
-      if (response.status !== 200) throw new Error(`search answered ${response.status}: ${await response.text()}`);
-      await response.arrayBuffer();
-    });
-    const straight = await run(async () => {
-      await direct.search(query);
-    });
+    const viaGateway = await cpuPerSearch(() =>
+      run(async () => {
+        const response = await fetch(`${stack.urls.gateway}/search/package?${http}`);
+        if (response.status !== 200) throw new Error(`search answered ${response.status}: ${await response.text()}`);
+        await response.arrayBuffer();
+      }),
+    );
+    const straight = await cpuPerSearch(() =>
+      run(async () => {
+        await direct.search(query);
+      }),
+    );
+    cpuLines.push(`${label.padEnd(34)} | through Envoy: ${viaGateway.cpu} | straight: ${straight.cpu}`);
     const f = (value: number, width = 6) => value.toFixed(1).padStart(width);
     console.log(
       `${label.padEnd(34)} | ${f(viaGateway.p50, 18)} ${f(viaGateway.p99)} ${f(viaGateway.perSecond, 7)} | ${f(straight.p50, 19)} ${f(straight.p99)} ${f(straight.perSecond, 7)} | ${f(viaGateway.p50 / straight.p50, 5)}×`,
     );
   }
+  console.log('\nCPU time per search (µs), by process:\n');
+  for (const line of cpuLines) console.log(line);
   console.log('\nratio = through Envoy ÷ straight to Elasticsearch, p50, same run: what the gateway, gRPC, token handling and JSON add.\n');
   await client.close();
 } finally {
