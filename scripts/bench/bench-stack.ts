@@ -10,11 +10,13 @@ import { freeStackPorts, startStack, type RunningStack } from '../stack/stack.ts
  * Installs, builds and starts a private stack on free ports for one benchmark run.
  * BENCH_CPU_PROFILE=<folder> runs the server and worker with --cpu-prof (each
  * process writes its profile there when the stack stops; read one with
- * scripts/bench/profile-summary.ts).
+ * scripts/bench/profile-summary.ts). BENCH_NODE_OPTIONS adds Node options to
+ * them (say, a heap limit to try).
  */
 export async function startBenchStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningStack & { dataDir: string; dispose(): Promise<void> }> {
   const profileDir = process.env.BENCH_CPU_PROFILE;
-  const profiling = profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
+  const nodeOptions = [profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : '', process.env.BENCH_NODE_OPTIONS ?? ''].join(' ').trim();
+  const profiling = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
   const installed = await installStack();
   await build(join(cacheDir, 'bench-logs', 'build.log'));
   const dataDir = mkdtempSync(join(tmpdir(), 'conductor-bench-'));
