@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../build.ts';
@@ -109,9 +109,12 @@ export function cpuMs(pid: number | undefined): number {
 /** A process and all its descendants (PostgreSQL forks one backend per connection; a service may run under a wrapper). */
 export function processTree(pid: number | undefined): number[] {
   if (!pid) return [];
-  let children: number[] = [];
+  const children: number[] = [];
   try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    // Any thread may have started a child (Elasticsearch's launcher starts the server from another thread).
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      children.push(...readFileSync(`/proc/${pid}/task/${thread}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+    }
   } catch {
     // gone
   }
