@@ -2,7 +2,9 @@
  * Prints where a V8 CPU profile (`node --cpu-prof`) spent its time: self time
  * by function, and total time by package (node_modules/<name>, node:
  * internals, Conductor's own dist/ code, GC, idle).
- *   node scripts/bench/profile-summary.ts <file.cpuprofile> [top (25)]
+ *   node scripts/bench/profile-summary.ts <file.cpuprofile> [top (25)] [from (s, 0)]
+ * `from` skips the samples of the process's first seconds (its start), so
+ * the summary shows the benchmark's load alone.
  */
 import { readFileSync } from 'node:fs';
 
@@ -17,16 +19,22 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topText] = process.argv.slice(2);
+const [file, topText, fromText] = process.argv.slice(2);
 if (!file) {
-  process.stderr.write('usage: node scripts/bench/profile-summary.ts <file.cpuprofile> [top]\n');
+  process.stderr.write('usage: node scripts/bench/profile-summary.ts <file.cpuprofile> [top] [from seconds]\n');
   process.exit(2);
 }
 const top = Number(topText ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const selfMs = new Map<number, number>();
-profile.samples.forEach((id, index) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000));
+const fromMs = Number(fromText ?? 0) * 1000;
+let elapsedMs = 0;
+profile.samples.forEach((id, index) => {
+  const deltaMs = (profile.timeDeltas[index] ?? 0) / 1000;
+  elapsedMs += deltaMs;
+  if (elapsedMs >= fromMs) selfMs.set(id, (selfMs.get(id) ?? 0) + deltaMs);
+});
 const totalMs = [...selfMs.values()].reduce((sum, ms) => sum + ms, 0);
 
 /** Where a frame's code comes from. */

@@ -33,5 +33,6 @@ export interface WorkPackageStore {
   grant(userId: string, datasetId: string): Promise<void>;
   revoke(userId: string, datasetId: string): Promise<void>;
   saveWorkPackage(workPackage: WorkPackageRecord): Promise<void>;
-  findWorkPackage(id: string): Promise<WorkPackageRecord | null>;
+  /** A work package and its dataset (null if the dataset is gone), in one read: every use of a work package checks both. */
+  findWorkPackageInUse(id: string): Promise<{ workPackage: WorkPackageRecord; dataset: DatasetRecord | null } | null>;
 }

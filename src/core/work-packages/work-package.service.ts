@@ -105,12 +105,13 @@ export class WorkPackageService {
   /** GHGA's checks, in its order; access is asked again on every use, so a revocation stops a work package at once. */
   private async checked(id: string, accessToken: string | undefined): Promise<WorkPackageRecord> {
     if (!accessToken) throw new CoreError('unauthenticated', 'Not authenticated');
-    const workPackage = /^[0-9a-f-]{36}$/i.test(id) ? await this.store.findWorkPackage(id) : null;
-    if (!workPackage) throw forbidden('Work package not found');
+    const found = /^[0-9a-f-]{36}$/i.test(id) ? await this.store.findWorkPackageInUse(id) : null;
+    if (!found) throw forbidden('Work package not found');
+    const { workPackage, dataset } = found;
     if (accessTokenHash(accessToken) !== workPackage.tokenHash) throw forbidden('Invalid work package access token');
     const now = this.now().getTime();
     if (now < workPackage.created.getTime() || now > workPackage.expires.getTime()) throw forbidden('Work package has expired');
-    if (!(await this.mayAccess(workPackage.userId, workPackage.datasetId, await this.store.findDataset(workPackage.datasetId)))) {
+    if (!(await this.mayAccess(workPackage.userId, workPackage.datasetId, dataset))) {
       throw forbidden('Access has been revoked');
     }
     return workPackage;
