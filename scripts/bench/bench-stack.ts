@@ -91,23 +91,34 @@ export async function benchPermissionToken(stack: RunningStack, userid: string):
 }
 
 /**
- * CPU time (user + system) a process has used so far, with that of its
- * children that have exited (a PostgreSQL backend's, once it ends, moves to
- * the postmaster), in ms; 0 when it is gone.
+ * CPU time (user + system) a process has used so far, in ms, its own and
+ * that of its children that have exited (a PostgreSQL backend's, once it
+ * ends, moves to the postmaster; a psql run, to the benchmark); zeros when
+ * it is gone.
  */
-export function cpuMs(pid: number | undefined): number {
-  if (!pid) return 0;
+export function cpuTimesMs(pid: number | 'self' | undefined): { own: number; children: number } {
+  if (!pid) return { own: 0, children: 0 };
   try {
     // Fields after the command name: utime, stime, cutime, cstime are the 12th to 15th, in clock ticks (USER_HZ, 100 on Linux).
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+    return { own: (Number(fields[11]) + Number(fields[12])) * 10, children: (Number(fields[13]) + Number(fields[14])) * 10 };
+  } catch {
+    return { own: 0, children: 0 };
+  }
+}
+
+/** A process's resident memory now (VmRSS), in bytes; 0 when it is gone. */
+export function residentBytes(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
   } catch {
     return 0;
   }
 }
 
 /** A process and all its descendants (PostgreSQL forks one backend per connection; a service may run under a wrapper). */
-export function processTree(pid: number | undefined): number[] {
+function processTree(pid: number | undefined): number[] {
   if (!pid) return [];
   const children: number[] = [];
   try {
@@ -121,11 +132,42 @@ export function processTree(pid: number | undefined): number[] {
   return [pid, ...children.flatMap(processTree)];
 }
 
-/**
- * CPU ms so far of each named group of processes. Taken before and after a
- * run, the difference says which process a request's (or a row's) CPU time
- * went to.
- */
-export function cpuMsByComponent(components: Record<string, () => (number | undefined)[]>): Record<string, number> {
-  return Object.fromEntries(Object.entries(components).map(([name, pids]) => [name, pids().reduce((sum: number, pid) => sum + cpuMs(pid), 0)]));
+/** Named groups of processes whose CPU time a benchmark accounts for. */
+export type ProcessGroups = Record<string, () => (number | undefined)[]>;
+
+/** The stack's parts as process groups (each with its descendants), for a benchmark to pick from. */
+export function stackProcesses(stack: RunningStack) {
+  const part = (name: string) => () => processTree(stack.services.get(name)?.pid);
+  return {
+    envoy: part('envoy'),
+    servers: () => stack.servers.flatMap((server) => processTree(stack.services.get(server.name)?.pid)),
+    worker: part('worker'),
+    postgresql: part('postgresql'),
+    minio: part('minio'),
+    elasticsearch: part('elasticsearch'),
+    temporal: part('temporal'),
+  } satisfies ProcessGroups;
 }
+
+/**
+ * Runs `work` and says how much CPU time each group of processes spent on
+ * it, in µs per unit of work (a request, a row, a token): on a machine where
+ * they all share the cores, that is where a ceiling comes from.
+ */
+export async function cpuPerUnit<T>(groups: ProcessGroups, work: () => Promise<T>, units: (result: T) => number): Promise<{ result: T; usPerUnit: Record<string, number> }> {
+  const cpuNow = () => Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, pids().reduce((sum: number, pid) => sum + sumTimes(cpuTimesMs(pid)), 0)]));
+  const before = cpuNow();
+  const result = await work();
+  const after = cpuNow();
+  const count = units(result);
+  return { result, usPerUnit: Object.fromEntries(Object.keys(groups).map((name) => [name, (((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / count])) };
+}
+
+/** `name 1.2, name 3.4` */
+export function formatPerUnit(usPerUnit: Record<string, number>, digits = 0): string {
+  return Object.entries(usPerUnit)
+    .map(([name, us]) => `${name} ${us.toFixed(digits)}`)
+    .join(', ');
+}
+
+const sumTimes = ({ own, children }: { own: number; children: number }) => own + children;

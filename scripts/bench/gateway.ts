@@ -17,7 +17,7 @@
 import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { cpuMsByComponent, fromBuild, processTree, startBenchStack } from './bench-stack.ts';
+import { cpuPerUnit, fromBuild, startBenchStack, stackProcesses, type ProcessGroups } from './bench-stack.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -44,24 +44,16 @@ try {
   const check = await fetch(`${stack.urls.gateway}/user/check`, { headers: targets[3]?.headers });
   if (!((await check.json()) as { authenticated?: boolean }).authenticated) throw new Error('the user token is not accepted');
 
-  const components: Record<string, () => (number | undefined)[]> = {
-    'load generator': () => [process.pid],
-    envoy: () => processTree(stack.services.get('envoy')?.pid),
-    servers: () => stack.servers.flatMap((server) => processTree(stack.services.get(server.name)?.pid)),
-    postgresql: () => processTree(stack.services.get('postgresql')?.pid),
-  };
-  const cpuNow = () => cpuMsByComponent(components);
+  const { envoy, servers, postgresql } = stackProcesses(stack);
+  const groups: ProcessGroups = { 'load generator': () => [process.pid], envoy, servers, postgresql };
 
   const results = new Map<string, { perSecond: number; p50: number; p99: number; wrong: number; cpuUsPerRequest: Record<string, number> }>();
   for (const target of targets.filter((candidate) => candidate.name.includes(process.env.BENCH_ONLY ?? ''))) {
     const options = { url: `${stack.urls.gateway}${target.path}`, headers: target.headers, connections };
     await autocannon({ ...options, duration: 2 });
-    const before = cpuNow();
-    const run = await autocannon({ ...options, duration: seconds, expectBody: undefined });
-    const after = cpuNow();
+    const { result: run, usPerUnit } = await cpuPerUnit(groups, () => autocannon({ ...options, duration: seconds }), (done) => done.requests.total);
     const wrong = run.non2xx - (target.status === 404 ? run.requests.total : 0) + run.errors + run.timeouts;
-    const cpuUsPerRequest = Object.fromEntries(Object.keys(components).map((name) => [name, (((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / run.requests.total]));
-    results.set(target.name, { perSecond: run.requests.average, p50: run.latency.p50, p99: run.latency.p99, wrong, cpuUsPerRequest });
+    results.set(target.name, { perSecond: run.requests.average, p50: run.latency.p50, p99: run.latency.p99, wrong, cpuUsPerRequest: usPerUnit });
   }
 
   console.log(`\ngateway, ${connections} connections, ${seconds} s each (autocannon, in the benchmark's process)\n`);
@@ -70,7 +62,7 @@ try {
     console.log(`${name.padEnd(36)} ${result.perSecond.toFixed(0).padStart(7)} ${result.p50.toFixed(1).padStart(8)} ${result.p99.toFixed(1).padStart(8)}${result.wrong ? `   ${result.wrong} unexpected answers` : ''}`);
   }
   console.log(`\nCPU time per request (µs), by process (2 s of warm-up excluded; ${availableParallelism()} cores)\n`);
-  console.log(`${''.padEnd(36)} ${Object.keys(components).map((name) => name.padStart(15)).join('')}`);
+  console.log(`${''.padEnd(36)} ${Object.keys(groups).map((name) => name.padStart(15)).join('')}`);
   for (const [name, result] of results) {
     console.log(`${name.padEnd(36)} ${Object.values(result.cpuUsPerRequest).map((us) => us.toFixed(0).padStart(15)).join('')}`);
   }

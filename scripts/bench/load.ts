@@ -8,13 +8,13 @@
  * machine where they share the cores, that is where the ceiling comes from.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
-import { benchPermissionToken, cpuMsByComponent, fromBuild, processTree, startBenchStack } from './bench-stack.ts';
+import { benchPermissionToken, cpuPerUnit, formatPerUnit, fromBuild, residentBytes, stackProcesses, startBenchStack } from './bench-stack.ts';
 
 // 3M as well: the 100k load is too short for the worker's heap to reach its working size,
 // so comparing 1M with 3M is what shows whether memory grows with rows.
@@ -62,13 +62,6 @@ function descriptor(name: string) {
   };
 }
 
-/** The worker's resident memory now (VmRSS), in MiB. */
-function residentMiB(pid: number | undefined): number {
-  if (!pid) return Number.NaN;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
-}
-
 const stack = await startBenchStack();
 try {
   const env = stack.conductorEnv;
@@ -83,22 +76,13 @@ try {
   const psql = join(stack.postgresBin, 'psql');
   const results: string[] = [];
   const cpuLines: string[] = [];
-  // psql runs as this process's child: its CPU time shows in our children's times once it has exited.
-  const childrenCpuMs = () => {
-    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[13]) + Number(fields[14])) * 10;
-  };
-  const components: Record<string, () => (number | undefined)[]> = {
-    worker: () => [worker?.pid],
-    postgresql: () => processTree(stack.services.get('postgresql')?.pid),
-    minio: () => processTree(stack.services.get('minio')?.pid),
-    'envoy + servers': () => [stack.services.get('envoy')?.pid, ...stack.servers.map((server) => stack.services.get(server.name)?.pid)],
-    temporal: () => processTree(stack.services.get('temporal')?.pid),
-  };
-  const perRow = (before: Record<string, number>, after: Record<string, number>, rows: number) =>
-    Object.keys(before).map((name) => `${name} ${((((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / rows).toFixed(2)}`).join(', ');
+  const parts = stackProcesses(stack);
+  const workflowProcesses = { worker: parts.worker, postgresql: parts.postgresql, minio: parts.minio, 'envoy + servers': () => [...parts.envoy(), ...parts.servers()], temporal: parts.temporal };
+  // psql runs as this process's child, and this process waits for it: its time is psql's.
+  const copyProcesses = { postgresql: parts.postgresql, psql: () => [process.pid] };
+  const residentMiB = () => residentBytes(worker?.pid) / 1024 / 1024;
   const peaks = new Map<number, number>();
-  const idleBefore = residentMiB(worker?.pid);
+  const idleBefore = residentMiB();
 
   for (const rows of sizes) {
     const name = `bench-${rows}`;
@@ -110,20 +94,25 @@ try {
     const url = `${env.S3_PUBLIC_ENDPOINT}/${bucket}/${owner}/${name}/datapackage.json`;
 
     // The worker's peak resident memory during this load, sampled every 20 ms.
-    let peak = residentMiB(worker?.pid);
-    const sampler = setInterval(() => (peak = Math.max(peak, residentMiB(worker?.pid))), 20);
-    const cpuBefore = cpuMsByComponent(components);
+    let peak = residentMiB();
+    const sampler = setInterval(() => (peak = Math.max(peak, residentMiB())), 20);
     const started = performance.now();
-    const upload = await fetch(`${stack.urls.gateway}/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-    if (upload.status !== 200) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
-    let status: { status: string; progress?: number; error?: string } = { status: 'queued' };
-    while (status.status !== 'done' && status.status !== 'fail') {
-      await sleep(100);
-      status = (await (await fetch(`${stack.urls.gateway}/package/status?datapackage=${encodeURIComponent(url)}`)).json()) as typeof status;
-    }
+    const { result: status, usPerUnit: workflowCpu } = await cpuPerUnit(
+      workflowProcesses,
+      async () => {
+        const upload = await fetch(`${stack.urls.gateway}/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+        if (upload.status !== 200) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
+        let answer: { status: string; progress?: number; error?: string } = { status: 'queued' };
+        while (answer.status !== 'done' && answer.status !== 'fail') {
+          await sleep(100);
+          answer = (await (await fetch(`${stack.urls.gateway}/package/status?datapackage=${encodeURIComponent(url)}`)).json()) as typeof answer;
+        }
+        return answer;
+      },
+      () => rows,
+    );
     const workflowSeconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    const cpuAfter = cpuMsByComponent(components);
     if (status.status !== 'done' || status.progress !== rows) throw new Error(`load ended ${JSON.stringify(status)}`);
 
     // Baseline: the same file with psql \copy into an equivalent table.
@@ -131,15 +120,14 @@ try {
     const sql = `drop table if exists ${table}; create table ${table} (${fields.map((field) => `"${field.name}" ${field.sql}`).join(', ')});`;
     const connection = String(env.DATABASE_URL);
     spawnSync(psql, [connection, '-qc', sql], { stdio: 'inherit' });
-    const postgresBefore = cpuMsByComponent({ postgresql: components.postgresql as () => number[] });
-    const psqlBefore = childrenCpuMs();
     const baselineStarted = performance.now();
-    const copy = spawnSync(psql, [connection, '-qc', `\\copy ${table} from '${csv}' with (format csv, header true)`], { stdio: 'inherit' });
-    const baselineSeconds = (performance.now() - baselineStarted) / 1000;
-    const postgresAfter = cpuMsByComponent({ postgresql: components.postgresql as () => number[] });
-    cpuLines.push(
-      `${String(rows).padStart(9)} rows | workflow: ${perRow(cpuBefore, cpuAfter, rows)} | psql \\copy: postgresql ${((((postgresAfter.postgresql ?? 0) - (postgresBefore.postgresql ?? 0)) * 1000) / rows).toFixed(2)}, psql ${(((childrenCpuMs() - psqlBefore) * 1000) / rows).toFixed(2)}`,
+    const { result: copy, usPerUnit: copyCpu } = await cpuPerUnit(
+      copyProcesses,
+      async () => spawnSync(psql, [connection, '-qc', `\\copy ${table} from '${csv}' with (format csv, header true)`], { stdio: 'inherit' }),
+      () => rows,
     );
+    const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+    cpuLines.push(`${String(rows).padStart(9)} rows | workflow: ${formatPerUnit(workflowCpu, 2)} | psql \\copy: ${formatPerUnit(copyCpu, 2)}`);
     if (copy.status !== 0) throw new Error('psql \\copy failed');
 
     peaks.set(rows, peak);

@@ -5,7 +5,7 @@
  * the same adapter in the same run. The ratio is the gateway and service
  * overhead.
  */
-import { cpuMsByComponent, fromBuild, measure, processTree, startBenchStack } from './bench-stack.ts';
+import { cpuPerUnit, formatPerUnit, fromBuild, measure, stackProcesses, startBenchStack } from './bench-stack.ts';
 
 const documents = 10_000;
 const requests = 400;
@@ -61,39 +61,30 @@ try {
     },
   ];
 
-  const run = (work: () => Promise<void>) => measure(work, { requests: requests, concurrency, warmup: 20 });
+  const warmup = 20;
+  const run = (work: () => Promise<void>) => measure(work, { requests, concurrency, warmup });
   // CPU time per search of each process on the path (benchmark = the HTTP or Elasticsearch client in this process).
-  const components: Record<string, () => (number | undefined)[]> = {
-    benchmark: () => [process.pid],
-    envoy: () => processTree(stack.services.get('envoy')?.pid),
-    servers: () => stack.servers.flatMap((server) => processTree(stack.services.get(server.name)?.pid)),
-    elasticsearch: () => processTree(stack.services.get('elasticsearch')?.pid),
-  };
-  const cpuPerSearch = async (work: () => Promise<{ p50: number; p99: number; perSecond: number }>) => {
-    const before = cpuMsByComponent(components);
-    const result = await work();
-    const after = cpuMsByComponent(components);
-    const line = Object.keys(components).map((name) => `${name} ${((((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / (requests + 20)).toFixed(0)}`).join(', ');
-    return { ...result, cpu: line };
-  };
+  const { envoy, servers, elasticsearch } = stackProcesses(stack);
+  const groups = { benchmark: () => [process.pid], envoy, servers, elasticsearch };
+  const cpuPerSearch = (work: () => Promise<{ p50: number; p99: number; perSecond: number }>) => cpuPerUnit(groups, work, () => requests + warmup);
   const cpuLines: string[] = [];
 
   console.log(`\n${requests} requests each, ${concurrency} in flight; milliseconds p50 / p99, and requests per second\n`);
   console.log('query                              | through Envoy: p50    p99   req/s | straight to ES: p50    p99   req/s | p50 ratio');
   for (const { label, http, query } of queries) {
-    const viaGateway = await cpuPerSearch(() =>
+    const { result: viaGateway, usPerUnit: viaGatewayCpu } = await cpuPerSearch(() =>
       run(async () => {
         const response = await fetch(`${stack.urls.gateway}/search/package?${http}`);
         if (response.status !== 200) throw new Error(`search answered ${response.status}: ${await response.text()}`);
         await response.arrayBuffer();
       }),
     );
-    const straight = await cpuPerSearch(() =>
+    const { result: straight, usPerUnit: straightCpu } = await cpuPerSearch(() =>
       run(async () => {
         await direct.search(query);
       }),
     );
-    cpuLines.push(`${label.padEnd(34)} | through Envoy: ${viaGateway.cpu} | straight: ${straight.cpu}`);
+    cpuLines.push(`${label.padEnd(34)} | through Envoy: ${formatPerUnit(viaGatewayCpu)} | straight: ${formatPerUnit(straightCpu)}`);
     const f = (value: number, width = 6) => value.toFixed(1).padStart(width);
     console.log(
       `${label.padEnd(34)} | ${f(viaGateway.p50, 18)} ${f(viaGateway.p99)} ${f(viaGateway.perSecond, 7)} | ${f(straight.p50, 19)} ${f(straight.p99)} ${f(straight.perSecond, 7)} | ${f(viaGateway.p50 / straight.p50, 5)}×`,

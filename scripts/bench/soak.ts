@@ -10,10 +10,9 @@
  *
  *   SOAK_LOAD_MINUTES (4)  SOAK_IDLE_MINUTES (5)  SOAK_CONNECTIONS (200)
  */
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { benchPermissionToken, startBenchStack } from './bench-stack.ts';
+import { benchPermissionToken, residentBytes, startBenchStack } from './bench-stack.ts';
 
 const loadMinutes = Number(process.env.SOAK_LOAD_MINUTES ?? 4);
 const idleMinutes = Number(process.env.SOAK_IDLE_MINUTES ?? 5);
@@ -25,8 +24,7 @@ try {
   const servers = stack.servers.map((server) => ({ pid: stack.services.get(server.name)?.pid, metrics: `http://127.0.0.1:${server.http}/metrics` }));
   if (servers.some((server) => !server.pid)) throw new Error('a server process has no pid');
   const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0).padStart(5);
-  const rssOf = (pid: number | undefined) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
-  const rss = () => servers.reduce((sum, server) => sum + rssOf(server.pid), 0);
+  const rss = () => servers.reduce((sum, server) => sum + residentBytes(server.pid), 0);
   const heapOf = async (url: string) => Number(/^conductor_nodejs_heap_size_used_bytes (\S+)$/m.exec(await (await fetch(url)).text())?.[1]);
   const heapUsed = async () => (await Promise.all(servers.map((server) => heapOf(server.metrics)))).reduce((sum, heap) => sum + heap, 0);
   const report = async (label: string, extra = '') => {

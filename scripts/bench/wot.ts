@@ -8,10 +8,11 @@ import { readFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import sodium from 'libsodium-wrappers';
-import { cpuMsByComponent, fromBuild, measure, processTree, startBenchStack } from './bench-stack.ts';
+import { cpuPerUnit, formatPerUnit, fromBuild, measure, stackProcesses, startBenchStack } from './bench-stack.ts';
 
 const rounds = 1000;
 const concurrency = 4;
+const warmup = 50;
 
 const stack = await startBenchStack();
 try {
@@ -38,21 +39,19 @@ try {
   const sealed = { ...((await created.json()) as { id: string; token: string }), userKey: Buffer.from(keys.publicKey).toString('base64') };
   const accessToken = sodium.crypto_box_seal_open(Buffer.from(sealed.token, 'base64'), keys.publicKey, keys.privateKey, 'text');
 
-  const run = (work: () => Promise<void>) => measure(work, { requests: rounds, concurrency, warmup: 50 });
+  const run = (work: () => Promise<void>) => measure(work, { requests: rounds, concurrency, warmup });
 
-  const components: Record<string, () => (number | undefined)[]> = {
-    benchmark: () => [process.pid],
-    envoy: () => processTree(stack.services.get('envoy')?.pid),
-    servers: () => stack.servers.flatMap((server) => processTree(stack.services.get(server.name)?.pid)),
-    postgresql: () => processTree(stack.services.get('postgresql')?.pid),
-  };
-  const cpuBefore = cpuMsByComponent(components);
-  const viaGateway = await run(async () => {
-    const response = await fetch(`${stack.urls.gateway}/work-packages/${sealed.id}/files/file-1/work-order-tokens`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });
-    if (response.status !== 201) throw new Error(`work order token answered ${response.status}: ${await response.text()}`);
-    await response.arrayBuffer();
-  });
-  const cpuAfter = cpuMsByComponent(components);
+  const { envoy, servers, postgresql } = stackProcesses(stack);
+  const { result: viaGateway, usPerUnit } = await cpuPerUnit(
+    { benchmark: () => [process.pid], envoy, servers, postgresql },
+    () =>
+      run(async () => {
+        const response = await fetch(`${stack.urls.gateway}/work-packages/${sealed.id}/files/file-1/work-order-tokens`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });
+        if (response.status !== 201) throw new Error(`work order token answered ${response.status}: ${await response.text()}`);
+        await response.arrayBuffer();
+      }),
+    () => rounds + warmup,
+  );
   const signer = new JoseWorkOrderSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
   const sealer = new LibsodiumSealer();
   const inProcess = await run(async () => {
@@ -65,12 +64,7 @@ try {
   console.log(`through Envoy   ${f(viaGateway.perSecond, 9)} ${f(viaGateway.p50)} ${f(viaGateway.p99)}`);
   console.log(`in-process      ${f(inProcess.perSecond, 9)} ${f(inProcess.p50)} ${f(inProcess.p99)}`);
   console.log(`ratio (through Envoy ÷ in-process, tokens/s): ${(viaGateway.perSecond / inProcess.perSecond).toFixed(2)}`);
-  const tokens = rounds + 50; // with the warm-up
-  console.log(
-    `CPU time per token through Envoy (µs): ${Object.keys(components)
-      .map((name) => `${name} ${((((cpuAfter[name] ?? 0) - (cpuBefore[name] ?? 0)) * 1000) / tokens).toFixed(0)}`)
-      .join(', ')}; in-process ${(1e6 / inProcess.perSecond).toFixed(0)} (one thread's wall time per token)`,
-  );
+  console.log(`CPU time per token through Envoy (µs): ${formatPerUnit(usPerUnit)}; in-process ${(1e6 / inProcess.perSecond).toFixed(0)} (one thread's wall time per token)`);
   console.log('through Envoy adds HTTP, the transcoder, gRPC, the access-token hash lookup and the access re-check in PostgreSQL.\n');
 } finally {
   await stack.dispose();

@@ -14,15 +14,6 @@ import { createTestDatabase } from '../setup/databases.ts';
 
 const inAnHour = () => new Date(Date.now() + 3_600_000);
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return true;
-    await new Promise((done) => setTimeout(done, 20));
-  }
-  return check();
-}
-
 describe('RevocationMirror', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let orm: Orm;
@@ -57,7 +48,7 @@ describe('RevocationMirror', () => {
     expect(await b.isRevoked('logged-out')).toBe(false);
     await a.revoke('logged-out', inAnHour());
     expect(await a.isRevoked('logged-out')).toBe(true);
-    expect(await eventually(() => b.isRevoked('logged-out'))).toBe(true);
+    await expect.poll(() => b.isRevoked('logged-out'), { timeout: 5000, interval: 20 }).toBe(true);
     expect(await b.isRevoked('still-valid')).toBe(false);
   });
 
@@ -74,16 +65,16 @@ describe('RevocationMirror', () => {
       // (not announced) after it reloaded is not seen. Each try writes a new row, since one
       // written before the reload is (rightly) loaded.
       let tries = 0;
-      expect(
-        await eventually(async () => {
+      await expect
+        .poll(async () => {
           tries += 1;
           await new RevocationRepository(orm).revoke(`not-announced-${tries}`, inAnHour());
           return !(await b.isRevoked(`not-announced-${tries}`));
-        }),
-      ).toBe(true);
+        }, { timeout: 5000, interval: 20 })
+        .toBe(true);
       // And listening: a new revocation reaches the other mirror.
       await a.revoke('after-return', inAnHour());
-      expect(await eventually(() => b.isRevoked('after-return'))).toBe(true);
+      await expect.poll(() => b.isRevoked('after-return'), { timeout: 5000, interval: 20 }).toBe(true);
     } finally {
       await admin.end();
     }

@@ -14,15 +14,6 @@ import { createLogger } from '../../src/logger.ts';
 import type { UserRecord } from '../../src/ports/user-store.ts';
 import { createTestDatabase } from '../setup/databases.ts';
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return true;
-    await new Promise((done) => setTimeout(done, 20));
-  }
-  return check();
-}
-
 let serial = 0;
 function newUser(): UserRecord {
   serial += 1;
@@ -71,7 +62,7 @@ describe('CachedUserStore', () => {
     expect((await store.findByIdhash(user.idhash))?.name).toBe(user.name);
     await renameByHand(user.idhash, 'Renamed by hand');
     expect((await store.findByIdhash(user.idhash))?.name).toBe(user.name);
-    expect(await eventually(async () => (await store.findByIdhash(user.idhash))?.name === 'Renamed by hand')).toBe(true);
+    await expect.poll(async () => (await store.findByIdhash(user.idhash))?.name, { timeout: 5000, interval: 20 }).toBe('Renamed by hand');
   });
 
   it('does not remember a user that does not exist (a first login creates it)', async () => {
@@ -89,7 +80,7 @@ describe('CachedUserStore', () => {
     expect((await a.findByIdhash(user.idhash))?.username).toBeNull();
     expect(await a.setUsernameOnce(user.idhash, `name-${serial}`)).toBe('set');
     expect((await a.findByIdhash(user.idhash))?.username).toBe(`name-${serial}`);
-    expect(await eventually(async () => (await b.findByIdhash(user.idhash))?.username === `name-${serial}`, 1000)).toBe(true);
+    await expect.poll(async () => (await b.findByIdhash(user.idhash))?.username, { timeout: 1000, interval: 20 }).toBe(`name-${serial}`);
     expect(await b.setUsernameOnce(user.idhash, 'another-name')).toBe('already-set');
   });
 
@@ -100,16 +91,16 @@ describe('CachedUserStore', () => {
     await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'conductor-notifications' and datname = current_database()");
     await renameByHand(user.idhash, 'Renamed while down');
     // Whatever it held is dropped with the connection: the hand edit shows at once.
-    expect(await eventually(async () => (await store.findByIdhash(user.idhash))?.name === 'Renamed while down')).toBe(true);
+    await expect.poll(async () => (await store.findByIdhash(user.idhash))?.name, { timeout: 5000, interval: 20 }).toBe('Renamed while down');
     // Back (after a second): remembering again, so the next hand edit is not seen.
     let tries = 0;
-    expect(
-      await eventually(async () => {
+    await expect
+      .poll(async () => {
         tries += 1;
         await store.findByIdhash(user.idhash);
         await renameByHand(user.idhash, `Hand edit ${tries}`);
         return (await store.findByIdhash(user.idhash))?.name !== `Hand edit ${tries}`;
-      }),
-    ).toBe(true);
+      }, { timeout: 5000, interval: 20 })
+      .toBe(true);
   });
 });

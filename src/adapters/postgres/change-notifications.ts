@@ -7,7 +7,7 @@ const reconnectDelaysMs = { first: 1000, max: 30_000 };
 /** What a subscriber to one channel does. */
 export interface ChangeSubscriber {
   /** Called after every (re)connection, once LISTEN is in place: reload what may have changed while not listening. */
-  reload(client: pg.Client): Promise<void>;
+  reload(): Promise<void>;
   /** A notification on the channel (another process's change, or this one's echo). */
   changed(payload: string): void;
   /** The connection is lost: until reload runs again, nothing heard can be trusted. */
@@ -89,7 +89,7 @@ export class ChangeNotifications {
     client.on('end', () => this.lose(new Error('connection ended')));
     await client.connect();
     for (const channel of this.subscribers.keys()) await client.query(`listen ${channel}`);
-    for (const subscriber of this.subscribers.values()) await subscriber.reload(client);
+    for (const subscriber of this.subscribers.values()) await subscriber.reload();
     this.ready = true;
     this.retryMs = reconnectDelaysMs.first;
     this.logger.debug({ channels: [...this.subscribers.keys()] }, 'listening for changes');

@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import type { RevocationStore } from '../../ports/revocation-store.js';
 import type { ChangeNotifications } from './change-notifications.js';
+import type { RevocationRepository } from './repositories/revocation.repository.js';
 
 /** The channel a revocation is announced on; its payload is `<expiry, ms since epoch> <token id>`. */
 const channel = 'conductor_revocations';
@@ -21,11 +21,11 @@ export class RevocationMirror implements RevocationStore {
   private nextSweep = 0;
 
   constructor(
-    private readonly table: RevocationStore,
+    private readonly table: RevocationRepository,
     private readonly notifications: ChangeNotifications,
   ) {
     notifications.subscribe(channel, {
-      reload: (client) => this.reload(client),
+      reload: () => this.reload(),
       changed: (payload) => {
         const [expiresMs, jti] = payload.split(' ');
         if (jti) this.revoked.set(jti, Number(expiresMs) || Number.POSITIVE_INFINITY);
@@ -48,11 +48,8 @@ export class RevocationMirror implements RevocationStore {
     return this.revoked.has(jti);
   }
 
-  private async reload(client: pg.Client): Promise<void> {
-    const { rows } = await client.query<{ jti: string; expires_ms: string }>(
-      'select jti, (extract(epoch from expires_at) * 1000)::bigint as expires_ms from revoked_tokens where expires_at > now()',
-    );
-    for (const row of rows) this.revoked.set(row.jti, Number(row.expires_ms));
+  private async reload(): Promise<void> {
+    for (const { jti, expiresAt } of await this.table.unexpired()) this.revoked.set(jti, expiresAt.getTime());
   }
 
   /** Forgets revocations of tokens that have expired anyway (at most once a minute). */

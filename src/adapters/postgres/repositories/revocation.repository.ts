@@ -15,4 +15,10 @@ export class RevocationRepository implements RevocationStore {
   async isRevoked(jti: string): Promise<boolean> {
     return (await this.orm.em.fork().count(RevokedTokenEntity, { jti })) > 0;
   }
+
+  /** Every revocation whose token has not expired yet (what an in-memory copy starts from). */
+  async unexpired(): Promise<{ jti: string; expiresAt: Date }[]> {
+    const rows = await this.orm.em.fork().find(RevokedTokenEntity, { expiresAt: { $gt: new Date() } });
+    return rows.map(({ jti, expiresAt }) => ({ jti, expiresAt }));
+  }
 }
