@@ -30,6 +30,18 @@ describe('csvRecordBatches', () => {
     for (const size of [1, 2, 3, 7, 64]) expect(await records(chunks(bytes, size)), `chunks of ${size}`).toEqual(whole);
   });
 
+  it('gathers socket-sized chunks before parsing, so per-parse costs do not grow with the number of chunks', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => `${i},"item ${i}"\n`).join('');
+    const bytes = new TextEncoder().encode(lines);
+    const batches: string[][][] = [];
+    for await (const batch of csvRecordBatches(chunks(bytes, 1024), defaultCsvDialect)) batches.push(batch);
+    expect(bytes.length).toBeGreaterThan(20 * 1024);
+    expect(bytes.length).toBeLessThan(64 * 1024);
+    expect(batches).toHaveLength(1);
+    expect(batches.flat()).toHaveLength(2000);
+    expect(batches.flat()[1999]).toEqual(['1999', 'item 1999']);
+  });
+
   it('reads the descriptor dialect: semicolons, single quotes, a backslash escape, no header, leading spaces', async () => {
     const dialect = csvDialectOf({ dialect: { delimiter: ';', quoteChar: "'", doubleQuote: false, escapeChar: '\\', header: false, skipInitialSpace: true } });
     expect(dialect).toMatchObject({ delimiter: ';', quoteChar: "'", escapeChar: '\\', header: false, skipInitialSpace: true });
