@@ -3,6 +3,8 @@
  * activities → worker. Stops cleanly on SIGTERM/SIGINT (Temporal's runtime
  * handles the signals and drains running activities).
  */
+// First: V8 settings that must be in place before anything allocates.
+import './v8-tuning.js';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createSearchClient } from '../src/adapters/elasticsearch/client.js';

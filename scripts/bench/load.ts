@@ -76,6 +76,7 @@ try {
   const psql = join(stack.postgresBin, 'psql');
   const results: string[] = [];
   const cpuLines: string[] = [];
+  const timelines: string[] = [];
   const parts = stackProcesses(stack);
   const workflowProcesses = { worker: parts.worker, postgresql: parts.postgresql, minio: parts.minio, 'envoy + servers': () => [...parts.envoy(), ...parts.servers()], temporal: parts.temporal };
   // psql runs as this process's child, and this process waits for it: its time is psql's.
@@ -85,7 +86,7 @@ try {
   const idleBefore = residentMiB();
 
   for (const rows of sizes) {
-    const name = `bench-${rows}`;
+    const name = `bench-${rows}-${results.length}`;
     const csv = join(work, `${name}.csv`);
     await writeCsv(csv, rows);
     const megabytes = statSync(csv).size / 1024 / 1024;
@@ -97,6 +98,8 @@ try {
     let peak = residentMiB();
     const sampler = setInterval(() => (peak = Math.max(peak, residentMiB())), 20);
     const started = performance.now();
+    // When /package/status first showed each step (polled every 100 ms): the fixed cost of a load against the COPY.
+    const seen = new Map<string, number>();
     const { result: status, usPerUnit: workflowCpu } = await cpuPerUnit(
       workflowProcesses,
       async () => {
@@ -106,6 +109,7 @@ try {
         while (answer.status !== 'done' && answer.status !== 'fail') {
           await sleep(100);
           answer = (await (await fetch(`${stack.urls.gateway}/package/status?datapackage=${encodeURIComponent(url)}`)).json()) as typeof answer;
+          if (!seen.has(answer.status)) seen.set(answer.status, performance.now() - started);
         }
         return answer;
       },
@@ -127,6 +131,7 @@ try {
       () => rows,
     );
     const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+    timelines.push(`${String(rows).padStart(9)} rows | ${[...seen].map(([step, ms]) => `${step} ${(ms / 1000).toFixed(2)}`).join(', ')}`);
     cpuLines.push(`${String(rows).padStart(9)} rows | workflow: ${formatPerUnit(workflowCpu, 2)} | psql \\copy: ${formatPerUnit(copyCpu, 2)}`);
     if (copy.status !== 0) throw new Error('psql \\copy failed');
 
@@ -140,7 +145,9 @@ try {
   console.log('\nwhole workflow (upload → Temporal → validate → COPY with casts → Babbage model → registry) vs psql \\copy, same CSV, same run\n');
   for (const line of results) console.log(line);
   console.log(`\nworker peak = the worker process's peak resident memory (VmRSS sampled every 20 ms) during that load; ${idleBefore.toFixed(0)} MiB before the first.`);
-  console.log(`CPU time per row (µs), by process (${availableParallelism()} cores):\n`);
+  console.log('seconds from upload until /package/status first showed each step:\n');
+  for (const line of timelines) console.log(line);
+  console.log(`\nCPU time per row (µs), by process (${availableParallelism()} cores):\n`);
   for (const line of cpuLines) console.log(line);
   const peakOf = (rows: number) => peaks.get(rows) ?? Number.NaN;
   console.log(`ratio worker peak 1M ÷ 100k: ${(peakOf(1_000_000) / peakOf(100_000)).toFixed(2)}   3M ÷ 100k: ${(peakOf(3_000_000) / peakOf(100_000)).toFixed(2)}\n`);
