@@ -2,14 +2,16 @@
  * `npm run bench:search`: indexes 10,000 realistic package documents, then
  * measures /search/package through Envoy (HTTP → transcoder → gRPC → service
  * → Elasticsearch) next to the same query sent straight to Elasticsearch by
- * the same adapter in the same run. The ratio is the gateway and service
- * overhead.
+ * the same adapter in the same run, one search in flight and four. The ratio
+ * is the gateway and service overhead.
  */
 import { cpuPerUnit, formatPerUnit, fromBuild, measure, stackProcesses, startBenchStack } from './bench-stack.ts';
 
 const documents = 10_000;
 const requests = 400;
-const concurrency = 4;
+// 1 in flight: the latency the path adds to an idle stack. 4 in flight: the two cores saturated, where the ratio is
+// the CPU each path costs per search.
+const concurrencies = [1, 4];
 
 const stack = await startBenchStack();
 try {
@@ -62,39 +64,39 @@ try {
   ];
 
   const warmup = 20;
-  const run = (work: () => Promise<void>) => measure(work, { requests, concurrency, warmup });
   // CPU time per search of each process on the path (benchmark = the HTTP or Elasticsearch client in this process).
   const { envoy, servers, elasticsearch } = stackProcesses(stack);
   const groups = { benchmark: () => [process.pid], envoy, servers, elasticsearch };
   const cpuPerSearch = (work: () => Promise<{ p50: number; p99: number; perSecond: number }>) => cpuPerUnit(groups, work, () => requests + warmup);
   const cpuLines: string[] = [];
+  const viaGateway = (http: string) => async () => {
+    const response = await fetch(`${stack.urls.gateway}/search/package?${http}`);
+    if (response.status !== 200) throw new Error(`search answered ${response.status}: ${await response.text()}`);
+    await response.arrayBuffer();
+  };
+  const straight = (query: (typeof queries)[number]['query']) => async () => void (await direct.search(query));
 
-  // Both paths warmed up before either is measured: measured first and cold, Elasticsearch spent about twice the CPU per search.
+  // Both paths warmed up well before either is measured: Elasticsearch's JIT takes thousands of searches. With 20 searches
+  // of warm-up, the path measured first spent twice the Elasticsearch CPU per search; with 200 of each, measuring
+  // the same queries again later still took Elasticsearch's CPU per search from 7.5 to 3.1 ms.
   for (const { http, query } of queries) {
-    await measure(async () => void (await (await fetch(`${stack.urls.gateway}/search/package?${http}`)).arrayBuffer()), { requests: 200, concurrency, warmup: 0 });
-    await measure(async () => void (await direct.search(query)), { requests: 200, concurrency, warmup: 0 });
+    await measure(viaGateway(http), { requests: 1000, concurrency: 4, warmup: 0 });
+    await measure(straight(query), { requests: 1000, concurrency: 4, warmup: 0 });
   }
 
-  console.log(`\n${requests} requests each, ${concurrency} in flight; milliseconds p50 / p99, and requests per second\n`);
-  console.log('query                              | through Envoy: p50    p99   req/s | straight to ES: p50    p99   req/s | p50 ratio');
-  for (const { label, http, query } of queries) {
-    const { result: viaGateway, usPerUnit: viaGatewayCpu } = await cpuPerSearch(() =>
-      run(async () => {
-        const response = await fetch(`${stack.urls.gateway}/search/package?${http}`);
-        if (response.status !== 200) throw new Error(`search answered ${response.status}: ${await response.text()}`);
-        await response.arrayBuffer();
-      }),
-    );
-    const { result: straight, usPerUnit: straightCpu } = await cpuPerSearch(() =>
-      run(async () => {
-        await direct.search(query);
-      }),
-    );
-    cpuLines.push(`${label.padEnd(34)} | through Envoy: ${formatPerUnit(viaGatewayCpu)} | straight: ${formatPerUnit(straightCpu)}`);
-    const f = (value: number, width = 6) => value.toFixed(1).padStart(width);
-    console.log(
-      `${label.padEnd(34)} | ${f(viaGateway.p50, 18)} ${f(viaGateway.p99)} ${f(viaGateway.perSecond, 7)} | ${f(straight.p50, 19)} ${f(straight.p99)} ${f(straight.perSecond, 7)} | ${f(viaGateway.p50 / straight.p50, 5)}×`,
-    );
+  console.log(`\n${requests} requests each; milliseconds p50 / p99, and requests per second\n`);
+  console.log('query                              | in flight | through Envoy: p50    p99   req/s | straight to ES: p50    p99   req/s | p50 ratio');
+  for (const concurrency of concurrencies) {
+    for (const { label, http, query } of queries) {
+      const options = { requests, concurrency, warmup };
+      const { result: throughEnvoy, usPerUnit: throughEnvoyCpu } = await cpuPerSearch(() => measure(viaGateway(http), options));
+      const { result: toElasticsearch, usPerUnit: toElasticsearchCpu } = await cpuPerSearch(() => measure(straight(query), options));
+      cpuLines.push(`${label.padEnd(34)} | ${concurrency} in flight | through Envoy: ${formatPerUnit(throughEnvoyCpu)} | straight: ${formatPerUnit(toElasticsearchCpu)}`);
+      const f = (value: number, width = 6) => value.toFixed(1).padStart(width);
+      console.log(
+        `${label.padEnd(34)} | ${String(concurrency).padStart(9)} | ${f(throughEnvoy.p50, 18)} ${f(throughEnvoy.p99)} ${f(throughEnvoy.perSecond, 7)} | ${f(toElasticsearch.p50, 19)} ${f(toElasticsearch.p99)} ${f(toElasticsearch.perSecond, 7)} | ${f(throughEnvoy.p50 / toElasticsearch.p50, 5)}×`,
+      );
+    }
   }
   console.log('\nCPU time per search (µs), by process:\n');
   for (const line of cpuLines) console.log(line);
