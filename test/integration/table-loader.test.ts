@@ -80,8 +80,9 @@ describe('PostgresTableLoader', () => {
     const header = 'id,label\n';
     const rows = Array.from({ length: 25 }, (_, i) => `${i + 1},"row ${i + 1}"\n`);
     const columns = columnsFor([{ name: 'id', type: 'integer' }, { name: 'label', type: 'string' }]);
-    const loader = new PostgresTableLoader(orm, 10);
-    // The first attempt gets 17 rows and then loses its source: rows 1–10 are committed (checkpoints fall between source chunks), 11–17 rolled back.
+    // Checkpoints every 10 rows; each chunk parsed as it arrives (not gathered to 64 KB), so checkpoints fall between chunks.
+    const loader = new PostgresTableLoader(orm, 10, 1);
+    // The first attempt gets 17 rows and then loses its source: rows 1–10 are committed, 11–17 rolled back.
     await expect(loader.load(target('fdp_b2_0', columns, undefined, 'run-a'), breaksAfter(header + rows.slice(0, 17).join('')), ignore)).rejects.toThrow(/connection reset/);
     expect(await query('select rows_committed::int as rows from package_load_checkpoints')).toEqual([{ rows: 10 }]);
     expect(await query('select count(*)::int as rows from fdp_b2_0__loading')).toEqual([{ rows: 10 }]);

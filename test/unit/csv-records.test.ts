@@ -5,7 +5,7 @@ import { csvDialectOf, defaultCsvDialect, type CsvDialect } from '../../src/core
 
 async function records(source: Iterable<Uint8Array | string>, dialect: CsvDialect = defaultCsvDialect, maxRecordChars?: number, expectedFields?: number): Promise<string[][]> {
   const all: string[][] = [];
-  for await (const batch of csvRecordBatches((async function* () { yield* source; })(), dialect, maxRecordChars, expectedFields)) all.push(...batch);
+  for await (const batch of csvRecordBatches((async function* () { yield* source; })(), dialect, { maxRecordChars, expectedFields })) all.push(...batch);
   return all;
 }
 

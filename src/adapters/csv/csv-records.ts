@@ -11,7 +11,16 @@ export const defaultMaxRecordChars = 8 * 1024 * 1024;
  * parse and each COPY write has a fixed cost: loading from 4 KB chunks cost
  * twice the CPU per row of loading from 64 KB ones (larger gathered no more).
  */
-const gatherChars = 64 * 1024;
+export const defaultGatherChars = 64 * 1024;
+
+export interface CsvReadOptions {
+  /** A longer record fails the load (default {@link defaultMaxRecordChars}). */
+  maxRecordChars?: number;
+  /** The field count the schema expects, when known: it settles a sniffed delimiter. */
+  expectedFields?: number;
+  /** Text is parsed once this much has gathered (default {@link defaultGatherChars}). */
+  gatherChars?: number;
+}
 
 /** The line ending of a text: the first `\r\n`, `\n` or `\r` in it, or undefined when none has arrived yet. */
 function lineEndingOf(text: string): '\r\n' | '\n' | '\r' | undefined {
@@ -31,8 +40,7 @@ function lineEndingOf(text: string): '\r\n' | '\n' | '\r' | undefined {
 export async function* csvRecordBatches(
   source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   dialect: CsvDialect,
-  maxRecordChars = defaultMaxRecordChars,
-  expectedFields?: number,
+  { maxRecordChars = defaultMaxRecordChars, expectedFields, gatherChars = defaultGatherChars }: CsvReadOptions = {},
 ): AsyncGenerator<string[][]> {
   const decoder = new TextDecoder(dialect.encoding, { fatal: true });
   let parser: Papa.Parser | undefined;

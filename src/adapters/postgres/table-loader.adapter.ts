@@ -6,7 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { CoreError } from '../../core/errors.js';
 import { casterFor, columnTypeOf } from '../../core/packages/table-schema-cast.js';
 import type { TableLoader, TableLoadResult, TableLoadTarget, TablePublication } from '../../ports/table-loader.js';
-import { csvRecordBatches } from '../csv/csv-records.js';
+import { csvRecordBatches, defaultGatherChars } from '../csv/csv-records.js';
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
 const needsEscape = /[\\\t\n\r]/;
@@ -33,6 +33,8 @@ export class PostgresTableLoader implements TableLoader {
   constructor(
     private readonly orm: MikroORM,
     private readonly checkpointRows = 250_000,
+    /** How much CSV text is parsed at a time (see csvRecordBatches); tests make it small to checkpoint between few rows. */
+    private readonly gatherChars = defaultGatherChars,
   ) {}
 
   async load(target: TableLoadTarget, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult> {
@@ -108,7 +110,7 @@ export class PostgresTableLoader implements TableLoader {
     };
 
     try {
-      for await (const records of csvRecordBatches(source, dialect, undefined, columns.length)) {
+      for await (const records of csvRecordBatches(source, dialect, { expectedFields: columns.length, gatherChars: this.gatherChars })) {
         let text = '';
         for (const record of records) {
           if (expectHeader) {
