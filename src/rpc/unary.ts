@@ -11,7 +11,7 @@ export interface CallContext {
   header(name: string): string | undefined;
   /**
    * The HTTP request path as the client sent it, when the call came through
-   * the gateway (envoy/gateway.lua always sets it); undefined for gRPC clients.
+   * the gateway (envoy/envoy.template.yaml always sets it); undefined for gRPC clients.
    * Handlers use it to read free-form query parameters and to know when to
    * answer with an HttpBody.
    */

@@ -80,6 +80,14 @@ describe('hostile and malformed requests', () => {
     expect(reply.json).toMatchObject({ code: 3, message: expect.any(String) });
   });
 
+  it('do not let a client choose the original path Conductor reads the search filters from', async () => {
+    // 201 query parameters are refused (400): the header would make the server read them, were it the client's.
+    const forged = `/search/package?${Array.from({ length: 201 }, (_, i) => `package.f${i}=1`).join('&')}`;
+    const reply = await gateway('/search/package?size=1', { headers: { 'x-conductor-original-path': forged } });
+    expect(reply.status).toBe(200);
+    expect(Array.isArray(reply.json)).toBe(true);
+  });
+
   it('do not let a client choose the response status through x-http-status', async () => {
     const reply = await gateway('/health', { headers: { 'x-http-status': '201' } });
     expect(reply.status).toBe(200);

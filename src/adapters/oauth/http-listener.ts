@@ -40,7 +40,7 @@ export function createHttpListener(logger: Logger, routes: HttpRoute[]): Server 
 
 /**
  * Where the gateway sends native gRPC and gRPC-Web requests (see
- * envoy/gateway.lua): the public listener serves the JSON API only.
+ * envoy/envoy.template.yaml): the public listener serves the JSON API only.
  */
 export const refusedGrpcRoute: HttpRoute = {
   matches: (path) => path === '/oauth/refused-grpc',
