@@ -59,6 +59,9 @@ describe('RevocationMirror', () => {
     try {
       // Cut every listening connection of this database (both mirrors').
       await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'conductor-notifications' and datname = current_database()");
+      // b learns of the loss when its connection reports it, a few milliseconds later (and retries after a second).
+      const bListener = listeners.at(-1);
+      await expect.poll(() => bListener?.listening, { timeout: 900, interval: 5 }).toBe(false);
       await new RevocationRepository(orm).revoke('while-down', inAnHour());
       expect(await b.isRevoked('while-down')).toBe(true);
       // Back (after a second) and answering from memory again: a row written behind its back
