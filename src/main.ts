@@ -28,6 +28,7 @@ import { localLoginRoutes, localProvider } from './adapters/oauth/local-login.ro
 import { loginUrl, oauthRoutes } from './adapters/oauth/oauth.routes.js';
 import { createOrm } from './adapters/postgres/orm.js';
 import { LoadedDataRepository } from './adapters/postgres/repositories/loaded-data.repository.js';
+import { DatasetAliasRepository } from './adapters/postgres/repositories/dataset-alias.repository.js';
 import { LoadStatusRepository } from './adapters/postgres/repositories/load-status.repository.js';
 import { PermissionRepository } from './adapters/postgres/repositories/permission.repository.js';
 import { RevocationRepository } from './adapters/postgres/repositories/revocation.repository.js';
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
     allowedHosts: config.packages.allowedHosts,
     retryWindowSeconds: config.packages.retryWindowSeconds,
   });
-  const packageAdmin = new PackageAdminService(new ElasticsearchPackageRegistry(search, config.search.indexPrefix), new LoadedDataRepository(orm));
+  const packageAdmin = new PackageAdminService(new ElasticsearchPackageRegistry(search, config.search.indexPrefix), new LoadedDataRepository(orm), new DatasetAliasRepository(orm));
 
   const metrics = prometheusMetrics();
   const backendProbes = {

@@ -6,7 +6,7 @@
 // First: V8 settings that must be in place before anything allocates.
 import './v8-tuning.js';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createSearchClient } from '../src/adapters/elasticsearch/client.js';
 import { ElasticsearchPackageRegistry } from '../src/adapters/elasticsearch/package-registry.adapter.js';
 import { createObjectStoreClient } from '../src/adapters/minio/client.js';
@@ -20,6 +20,12 @@ import { createActivities } from './activities/index.js';
 import { createLoadActivities } from './activities/package-load.activities.js';
 import { loadProgressSignalName } from './shared.js';
 
+/** The SDK's level for Conductor's LOG_LEVEL (pino's names). */
+function sdkLogLevel(level: string): LogLevel {
+  const levels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR' };
+  return levels[level] ?? 'INFO';
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(['server', 'database', 'objectStore', 'search', 'temporal', 'packages']);
   const logger = createLogger(config.server.logLevel, 'conductor-worker');
@@ -28,9 +34,18 @@ async function main(): Promise<void> {
   const objectStore = createObjectStoreClient(config.objectStore);
 
   // The Temporal SDK's own Prometheus exporter: its worker metrics and the load metrics the activities and workflows record.
-  if (config.temporal.workerMetricsAddress) {
-    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.temporal.workerMetricsAddress, countersTotalSuffix: true } } } });
-  }
+  // The SDK's own log lines (activity failures, workflow task errors) go through Conductor's logger, which redacts credentials.
+  const sdkLogger = new DefaultLogger(sdkLogLevel(config.server.logLevel), ({ level, message, meta }) => {
+    const fields = { ...meta, sdk: 'temporal' };
+    if (level === 'ERROR') logger.error(fields, message);
+    else if (level === 'WARN') logger.warn(fields, message);
+    else if (level === 'INFO') logger.info(fields, message);
+    else logger.debug(fields, message);
+  });
+  Runtime.install({
+    logger: sdkLogger,
+    ...(config.temporal.workerMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.temporal.workerMetricsAddress, countersTotalSuffix: true } } } } : {}),
+  });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   // A client too: load activities signal their workflow at each checkpoint (the rows count in the Temporal UI).
   const clientConnection = await Connection.connect({ address: config.temporal.address });

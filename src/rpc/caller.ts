@@ -57,13 +57,11 @@ export function callerResolver({ tokens, workPackageTokens, internalCredentials 
         return { kind: 'user', userid: claims.userid, claims };
       }
       case 'work-package-user': {
-        const token = bearerToken(context);
-        if (!token) throw new CoreError('unauthenticated', 'Not authenticated');
+        const token = ghgaBearerToken(context);
         return { kind: 'work-package-user', user: await refusedAs('Invalid authentication credentials', () => workPackageTokens.verify(token)) };
       }
       case 'work-package-access': {
-        const token = bearerToken(context);
-        if (!token) throw new CoreError('unauthenticated', 'Not authenticated');
+        const token = ghgaBearerToken(context);
         return { kind: 'work-package-access', token };
       }
       case 'internal': {
@@ -90,6 +88,19 @@ function requestToken(context: CallContext, jwtParameter: string | undefined): s
 }
 
 /** The bearer token of the Authorization header (GHGA and internal callers use no other place). */
+/**
+ * The bearer token of a GHGA route, refused as GHGA's FastAPI `HTTPBearer`
+ * refuses: 403 "Not authenticated" without credentials, 403 "Invalid
+ * authentication credentials" for another scheme (ghga-connector reads the
+ * status and `detail`).
+ */
+function ghgaBearerToken(context: CallContext): string {
+  const [scheme, credentials] = (context.header('authorization') ?? '').trim().split(/\s+/, 2);
+  if (!scheme || !credentials) throw new CoreError('permission-denied', 'Not authenticated');
+  if (scheme.toLowerCase() !== 'bearer') throw new CoreError('permission-denied', 'Invalid authentication credentials');
+  return credentials;
+}
+
 function bearerToken(context: CallContext): string | undefined {
   return context.header('authorization')?.trim().match(/^Bearer\s+(\S+)$/i)?.[1];
 }

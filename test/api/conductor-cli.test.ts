@@ -42,7 +42,7 @@ describe('conductor (the CLI)', () => {
     const load = await conductor('load', folder, '--follow');
     expect(load.code, load.stderr).toBe(0);
     expect(load.stdout).toMatch(/^queued: http/m);
-    expect(load.stdout).toMatch(/^done: 40 rows in [0-9a-f]{32}:al_treasury_/m);
+    expect(load.stdout).toMatch(/^done: 40 rows in [0-9a-f]{32}:al-treasury-/m);
     // The progress bar, printed as lines when not on a terminal.
     expect(load.stderr).toMatch(/40\/40 rows \| \d+ rows\/s \| done/);
 

@@ -53,6 +53,14 @@ describe('the OpenAPI document', () => {
     expect(operation(document, '/search/{kind}', 'get').responses['200']).toMatchObject({ content: { 'application/json': { schema: { type: 'array' } } } });
     expect(JSON.stringify(document)).not.toMatch(/apiHttpBody|rpcStatus/);
   });
+
+  it('says what the routes are today: /user/lib is a classic script, dataset ids are `<owner>:<name>` with `-`', async () => {
+    const document = (await gateway('/openapi.json')).json as OpenApi;
+    const lib = JSON.stringify(operation(document, '/user/lib', 'get'));
+    expect(lib).toContain('classic script');
+    expect(lib).not.toMatch(/ES module/i);
+    expect(JSON.stringify(document)).not.toContain('<owner>:<slug>');
+  });
 });
 
 describe('methods a path does not have', () => {

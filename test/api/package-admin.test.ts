@@ -55,6 +55,22 @@ describe('package administration', () => {
     expect((await registryDocument(id))?.package.private).toBe(true);
   });
 
+  it('answers a former dataset id (from before ids followed the reference) for publish, update_params and delete', async () => {
+    const id = `${owner}:renamed-${randomBytes(3).toString('hex')}`;
+    const formerId = id.replaceAll('-', '_');
+    await indexPackage(id);
+    await orm.em.getConnection().execute('insert into dataset_id_aliases (old_id, new_id) values (?, ?)', [formerId, id]);
+    const call = (path: string, body?: unknown) => gateway(path, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    expect((await call(`/package/publish?id=${encodeURIComponent(formerId)}&publish=false`)).json).toEqual({ success: true, published: false });
+    expect((await registryDocument(id))?.package.private).toBe(true);
+    expect((await call(`/package/update_params?id=${encodeURIComponent(formerId)}`, { params: 'x=1' })).json).toEqual({ success: true });
+    expect((await registryDocument(id))?.package.defaultParams).toEqual({ params: 'x=1' });
+    // Another user's token still gets no further through the alias.
+    expect((await gateway(`/package/publish?id=${encodeURIComponent(formerId)}&publish=true`, { method: 'POST', headers: { authorization: `Bearer ${otherToken}` } })).status).toBe(403);
+    expect((await call(`/package/delete?id=${encodeURIComponent(formerId)}`)).json).toEqual({ success: true });
+    expect(await registryDocument(id)).toBeUndefined();
+  });
+
   it("accepts os-admin's requests: the os.datastore permission token as jwt, for publish, update_params and delete", async () => {
     const id = `${owner}:os-admin-${randomBytes(3).toString('hex')}`;
     await indexPackage(id);

@@ -109,7 +109,7 @@ describe('load guarantees', () => {
     expect(steps.every((step, i) => i === 0 || Date.parse(step.at) >= Date.parse(steps[i - 1]?.at ?? ''))).toBe(true);
     expect(steps.at(-1)?.rows).toBe(100);
 
-    const workflowId = loadWorkflowIdFor(`${owner}:${name.replace(/-/g, '_')}`);
+    const workflowId = loadWorkflowIdFor(`${owner}:${name}`);
     await temporal.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
     // (Temporal removes the execution in the background; /package/status never asks Temporal, so it answers either way.)
     const after = await gateway(`/package/status?datapackage=${encodeURIComponent(url)}`);
@@ -166,7 +166,7 @@ describe('load guarantees', () => {
     const { last } = await follow(url);
     expect(last).toMatchObject({ status: 'fail', error: expect.stringContaining('is not a number') });
     expect((last.steps as { status: string }[]).at(-1)?.status).toBe('fail');
-    const handle = temporal.workflow.getHandle(loadWorkflowIdFor(`${owner}:${name.replace(/-/g, '_')}`));
+    const handle = temporal.workflow.getHandle(loadWorkflowIdFor(`${owner}:${name}`));
     expect((await handle.describe()).status.name).toBe('FAILED');
     await recordHistory(handle, 'load-bad-value');
   });

@@ -35,7 +35,7 @@ describe('loading a Fiscal Data Package', () => {
     expect(started.status).toBe(200);
     expect(started.json).toMatchObject({ status: expect.any(String) });
     const { seen, last } = await follow(url);
-    expect(last).toMatchObject({ status: 'done', progress: 40, dataset_id: `${owner}:${name.replace(/-/g, '_')}` });
+    expect(last).toMatchObject({ status: 'done', progress: 40, dataset_id: `${owner}:${name}` });
     expect(seen.at(-1)).toBe('done');
     // Whatever the polling caught, it came in the documented order.
     const order = seen.map((status) => (loadStatuses as readonly string[]).indexOf(status));

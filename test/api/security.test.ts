@@ -132,7 +132,7 @@ describe('loads', () => {
     expect(last).toMatchObject({ status: 'fail', error: expect.stringContaining("not in the owner's datastore folder") });
     expect(JSON.stringify(last)).not.toContain(secret);
     expect(JSON.stringify(last)).not.toContain(md5(bob.email));
-    const tables = await sql<{ table_name: string }>('select table_name from information_schema.tables where table_name = $1', [tableNameFor(`${md5(alice.email)}:${name.replace(/-/g, '_')}`, 0)]);
+    const tables = await sql<{ table_name: string }>('select table_name from information_schema.tables where table_name = $1', [tableNameFor(`${md5(alice.email)}:${name}`, 0)]);
     expect(tables).toEqual([]);
   });
 

@@ -86,6 +86,15 @@ describe('GHGA checklist', () => {
     expect(accessToken).toMatch(/^[A-Za-z0-9]{24}$/);
   });
 
+  it('creates a work package by a former dataset id (from before ids followed the reference), for the dataset it now names', async () => {
+    const formerId = `${datasetId.replaceAll('-', '_')}`;
+    await database((client) => client.query('insert into dataset_id_aliases (old_id, new_id) values ($1, $2)', [formerId, datasetId]));
+    const reply = await post('/work-packages', { dataset_id: formerId, type: 'download', file_ids: ['file-id-1'], user_public_crypt4gh_key: userKey() }, token);
+    expect(reply.status).toBe(201);
+    const stored = await database((client) => client.query('select dataset_id from work_packages where id = $1', [(reply.json as { id: string }).id]));
+    expect(stored.rows).toEqual([{ dataset_id: datasetId }]);
+  });
+
   it('returns the work package to the bearer of its access token', async () => {
     const reply = await gateway(`/work-packages/${created.id}`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(reply.status).toBe(200);
@@ -98,7 +107,9 @@ describe('GHGA checklist', () => {
   });
 
   it('refuses without a token, for an unknown id and with a wrong token', async () => {
-    expect((await gateway(`/work-packages/${created.id}`)).status).toBe(401);
+    // GHGA's FastAPI HTTPBearer: no Authorization header is a 403 "Not authenticated".
+    const anonymous = await gateway(`/work-packages/${created.id}`);
+    expect([anonymous.status, (anonymous.json as { detail: string }).detail]).toEqual([403, 'Not authenticated']);
     const unknown = await gateway(`/work-packages/${crypto.randomUUID()}`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(unknown.status).toBe(403);
     expect((unknown.json as { message: string }).message).toBe('Work package not found');
@@ -262,7 +273,7 @@ describe('hostile input', () => {
       await gateway(`/work-packages/${crypto.randomUUID()}`, { headers: { authorization: `Bearer ${'x'.repeat(24)}` } }),
       await gateway(`/users/${encodeURIComponent('someone@else.org')}/datasets`, { headers: { authorization: `Bearer ${token}` } }),
     ];
-    expect(errors.map((reply) => reply.status)).toEqual([422, 403, 401, 403, 403]);
+    expect(errors.map((reply) => reply.status)).toEqual([422, 403, 403, 403, 403]);
     for (const reply of errors) {
       const { detail, message } = reply.json as { detail: string; message: string };
       expect(detail).toBe(message);
@@ -301,7 +312,16 @@ describe('hostile input', () => {
       const reply = await create({}, bad);
       expect(reply.status, label).toBe(401);
     }
-    expect((await post('/work-packages', { dataset_id: datasetId })).status).toBe(401);
+    // No credential at all is GHGA's 403 "Not authenticated", on every GHGA route.
+    for (const anonymous of [
+      await post('/work-packages', { dataset_id: datasetId }),
+      await gateway(`/users/${encodeURIComponent(john.id)}/datasets`),
+      await post(`/work-packages/${crypto.randomUUID()}/files/file-id-1/work-order-tokens`, {}),
+    ]) {
+      expect([anonymous.status, (anonymous.json as { detail: string }).detail]).toEqual([403, 'Not authenticated']);
+    }
+    const basic = await gateway(`/work-packages/${crypto.randomUUID()}`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    expect([basic.status, (basic.json as { detail: string }).detail]).toEqual([403, 'Invalid authentication credentials']);
   });
 
   it('403 for non-UUID ids, another work package’s token, and an expired work package', async () => {

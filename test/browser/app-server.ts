@@ -7,7 +7,7 @@ import { repoRoot } from '../../scripts/stack/paths.ts';
 /** Serves the demo web app (test/browser/app) on its own origin, with the gateway's address filled in. */
 export async function startAppServer(gateway: string): Promise<{ url: string; close(): Promise<void> }> {
   const page = (name: string) => readFileSync(new URL(`./app/${name}`, import.meta.url), 'utf8').replaceAll('{{GATEWAY}}', gateway);
-  const pages: Record<string, string> = { '/': page('index.html'), '/index.html': page('index.html'), '/os-admin.html': page('os-admin.html'), '/os-packager.html': page('os-packager.html') };
+  const pages: Record<string, string> = { '/': page('index.html'), '/index.html': page('index.html'), '/os-admin.html': page('os-admin.html'), '/os-packager.html': page('os-packager.html'), '/logged-in': page('logged-in.html') };
   // The real libraries os-admin and os-packager use, from npm.
   const vendor: Record<string, string> = {
     '/vendor/angular.js': 'angular/angular.js',

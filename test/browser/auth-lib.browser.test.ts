@@ -107,6 +107,8 @@ describe("the existing clients' pages, with the real AngularJS, ngStorage and jQ
       const bytes = readFileSync(join(folder, path));
       return { path, length: bytes.length, md5: createHash('md5').update(bytes).digest('base64'), text: bytes.toString('utf8') };
     });
+    // os-packager links to "Explore" and "Manage" as `<owner>:<name>`: the dataset id must be that.
+    const packageName = `os-packager-${randomBytes(3).toString('hex')}`;
     await page.evaluate(
       ([packageName, packageFiles]) => {
         // (Runs in the page, where globalThis is its window.)
@@ -114,15 +116,37 @@ describe("the existing clients' pages, with the real AngularJS, ngStorage and jQ
         page.packageName = packageName as string;
         return page.upload(packageFiles);
       },
-      [`os-packager-${randomBytes(3).toString('hex')}`, files] as const,
+      [packageName, files] as const,
     );
     await page.waitForSelector('#upload-status:not(:empty)', { timeout: 60_000 });
-    expect(await page.textContent('#upload-status')).toBe('done 40');
+    expect(await page.textContent('#upload-status')).toBe(`done 40 ${owner}:${packageName}`);
     expect(pageErrors).toEqual([]);
     await context.close();
   });
 });
 
+
+describe("os-packager's popup login", () => {
+  it('completes when the popup ends on the app\'s /logged-in page, posts the jwt to its opener and closes: no focus event, no reload', async () => {
+    const user = uniqueUser({ login: 'packager-popup' });
+    await providerControl.setNextUser(testStack().oauthProvider, 'google', user);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${testStack().appUrl}/os-packager.html`);
+    await page.waitForSelector('#status:text("anonymous")');
+
+    const popupOpened = page.waitForEvent('popup');
+    await page.click('#login');
+    const popup = await popupOpened;
+    await popup.waitForEvent('close', { timeout: 30_000 });
+    await page.waitForSelector('#status:text("authenticated")', { timeout: 10_000 });
+    expect(await page.textContent('#name')).toBe(user.name);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
 
 describe('the first ten minutes (README walk-through)', () => {
   it('local login in the browser, conductor load --follow with its progress, search, and the load in the Temporal UI by its readable id', async () => {
@@ -150,7 +174,7 @@ describe('the first ten minutes (README walk-through)', () => {
     expect(load.code, load.stderr).toBe(0);
     expect(load.stderr).toMatch(/rows \| \d+ rows\/s \| done/);
     const datasetId = /^done: \d+ rows in (\S+)$/m.exec(load.stdout)?.[1] ?? '';
-    expect(datasetId).toMatch(/^[0-9a-f]{32}:eu_funds_absorption_rate_2007_2013$/);
+    expect(datasetId).toMatch(/^[0-9a-f]{32}:eu-funds-absorption-rate-2007-2013$/);
 
     const owner = createHash('md5').update(email).digest('hex');
     const found = (await (await fetch(`${testStack().gateway}/search/package?package.owner=${encodeURIComponent(JSON.stringify(owner))}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string }[];

@@ -18,7 +18,7 @@ describe('PostgreSQL through MikroORM', () => {
   });
 
   it('applies the checked-in migrations once, then has nothing left to apply', async () => {
-    expect(await migrate(orm)).toEqual(['Migration20261123000000Permissions', 'Migration20261123010000Users', 'Migration20261123020000WorkPackages', 'Migration20261123030000LoadCheckpoints', 'Migration20261124000000PackageLoads', 'Migration20261124010000PathSafeFileIds']);
+    expect(await migrate(orm)).toEqual(['Migration20261123000000Permissions', 'Migration20261123010000Users', 'Migration20261123020000WorkPackages', 'Migration20261123030000LoadCheckpoints', 'Migration20261124000000PackageLoads', 'Migration20261124010000PathSafeFileIds', 'Migration20261207000000DatasetIdAliases']);
     expect(await migrate(orm)).toEqual([]);
   });
 

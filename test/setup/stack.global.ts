@@ -14,6 +14,7 @@ import { freeStackPorts, startStack } from '../../scripts/stack/stack.ts';
 import { startAppServer } from '../browser/app-server.ts';
 import { startOAuthProvider } from '../support/oauth-provider.ts';
 import type { TestStack } from './test-stack.ts';
+import { credentialsInLogs } from './log-scan.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const installed = await installStack();
@@ -44,7 +45,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       minioUser: 'conductor-test',
       minioPassword: 'conductor-test-secret',
       extraEnv: {
-        LOG_LEVEL: 'warn',
+        // Every request's line is written, so the no-secrets-in-logs test reads what an operator's logs would hold.
+        LOG_LEVEL: 'info',
         CONDUCTOR_ALLOWED_ORIGINS: `${appOrigin},${app.url}`,
         GOOGLE_KEY: oauth.clients.google.id,
         GOOGLE_SECRET: oauth.clients.google.secret,
@@ -106,6 +108,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await stack.stop();
     await oauth.close();
     await app.close();
+    // After every test has run, no log of the stack may hold a credential (the contract: none in any log).
+    const leaks = credentialsInLogs(stack.logDir);
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    if (leaks.length > 0) throw new Error(`Credentials found in the stack's logs after the run:\n${leaks.join('\n')}`);
   };
 }

@@ -238,8 +238,12 @@ describe('login', () => {
     await vi.advanceTimersByTimeAsync(200);
 
     await expect(result).resolves.toBe('new-token');
-    expect(popup.close).toHaveBeenCalled();
     expect(storage.getItem('conductor.jwt')).toBe('new-token');
+    // The page at `next` gets a moment to finish (os-packager's /logged-in
+    // posts to its opener and closes itself) before the library closes it.
+    expect(popup.close).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(popup.close).toHaveBeenCalled();
   });
 
   it('resolves null when the popup comes back without a token or is closed', async () => {
@@ -276,7 +280,8 @@ describe('login', () => {
 });
 
 describe('installAngularModule', () => {
-  type Factory = [string, (...deps: unknown[]) => Record<string, (...args: never[]) => unknown>];
+  type FactoryFunction = (...deps: unknown[]) => Record<string, (...args: never[]) => unknown>;
+  type Factory = [...string[], FactoryFunction];
 
   /** Records what the library registers, the way angular.module(name, deps) chains. */
   function fakeAngular() {
@@ -304,10 +309,24 @@ describe('installAngularModule', () => {
   // $q with only what the library uses; native promises stand in for $q's.
   const $q = { when: (value: unknown) => Promise.resolve(value), reject: (reason: unknown) => Promise.reject(reason) };
 
-  function service(modules: ReturnType<typeof fakeAngular>['modules'], name: string) {
+  /** $location's search() getter and setter, over a plain object. */
+  function fakeLocation(search: Record<string, string> = {}) {
+    return {
+      search(key?: string, value?: string | null) {
+        if (key === undefined) return { ...search };
+        if (value === null) delete search[key];
+        else search[key] = value as string;
+        return this;
+      },
+    };
+  }
+
+  function service(modules: ReturnType<typeof fakeAngular>['modules'], name: string, $location = fakeLocation()) {
     const definition = modules.get('authClient.services')!.factories.get(name) as Factory;
     expect(definition[0]).toBe('$q');
-    return definition[1]($q) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const dependencies = { $q, $location } as Record<string, unknown>;
+    const injected = (definition.slice(0, -1) as string[]).map((name) => dependencies[name]);
+    return (definition.at(-1) as FactoryFunction)(...injected) as Record<string, (...args: unknown[]) => Promise<unknown>>;
   }
 
   it('registers authClient with the authenticate and authorize factories', () => {
@@ -331,6 +350,18 @@ describe('installAngularModule', () => {
     const other = fakeAngular();
     installAngularModule(other.angular, rejected.client);
     await expect(service(other.modules, 'authenticate').check!('https://app.example/')).rejects.toEqual(providers);
+  });
+
+  it("authenticate.check takes a token from $location.search().jwt (os-packager's popup hands it over that way) and removes it there", async () => {
+    const profile = { id: 'u1', name: 'Ada' };
+    const { client, fetch, storage } = setup('https://app.example/packager', { authenticated: true, profile });
+    const { angular, modules } = fakeAngular();
+    installAngularModule(angular, client);
+    const $location = fakeLocation({ jwt: 'from-popup', other: 'kept' });
+    await expect(service(modules, 'authenticate', $location).check!('https://app.example/logged-in')).resolves.toMatchObject({ token: 'from-popup', profile });
+    expect(fetch.mock.calls[0]![1].headers.authorization).toBe('Bearer from-popup');
+    expect(storage.getItem('conductor.jwt')).toBe('from-popup');
+    expect($location.search()).toEqual({ other: 'kept' });
   });
 
   it('authorize.check uses the token it is given and rejects with {} on failure', async () => {

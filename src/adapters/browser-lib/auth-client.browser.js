@@ -29,6 +29,7 @@ const scriptUrl = import.meta.url;
 const DEFAULT_STORAGE_KEY = 'conductor.jwt';
 const POPUP_FEATURES = 'width=600,height=700';
 const POLL_MS = 200;
+const POPUP_CLOSE_GRACE_MS = 1000;
 // Gateway paths a login popup passes through before it is sent back to `next`.
 const LOGIN_FLOW_PATHS = ['/oauth/', '/user/', '/auth/'];
 
@@ -148,6 +149,15 @@ export function createAuthClient(options = {}) {
     },
 
     /**
+     * Stores a token the page received some other way than its address bar
+     * (an AngularJS app's $location, a message from a popup).
+     * @param {string} token
+     */
+    acceptToken(token) {
+      if (typeof token === 'string' && token !== '') storeToken(token);
+    },
+
+    /**
      * Asks the gateway who the stored token belongs to. A token it does not
      * accept is forgotten; the response then lists the login providers.
      * @param {string} [next] Where a provider login returns to (default: this page).
@@ -235,7 +245,12 @@ export function createAuthClient(options = {}) {
     return new Promise((resolve) => {
       const finish = (token) => {
         clearInterval(timer);
-        if (!popup.closed) popup.close();
+        // The page at `next` may have its own work to do before it closes
+        // itself (os-packager's /logged-in posts the jwt to its opener), so
+        // it gets a moment before we close it.
+        setTimeout(() => {
+          if (!popup.closed) popup.close();
+        }, POPUP_CLOSE_GRACE_MS);
         resolve(token);
       };
       const timer = setInterval(() => {
@@ -268,12 +283,22 @@ export function installAngularModule(angular, client = createAuthClient()) {
   angular.module('authClient.config', []).value('authClient.config', { debug: true });
   angular
     .module('authClient.services', [])
-    .factory('authenticate', ['$q', ($q) => ({
+    .factory('authenticate', ['$q', '$location', ($q, $location) => ({
       getToken: () => client.token(),
       // As before: resolves {token, profile}, rejects with the login providers.
-      check: (next) =>
-        $q.when(client.check(next)).then((result) =>
-          result.authenticated ? { ...result, token: client.token() } : $q.reject(result.providers)),
+      // A token in $location counts too, as in the reference library:
+      // os-packager's popup hands its jwt over with `$location.search(query)`
+      // and calls check() at once, before AngularJS has written it into
+      // window.location. It is taken out again, like the one in the address bar.
+      check: (next) => {
+        const fromLocation = $location.search().jwt;
+        if (typeof fromLocation === 'string' && fromLocation !== '') {
+          client.acceptToken(fromLocation);
+          $location.search('jwt', null);
+        }
+        return $q.when(client.check(next)).then((result) =>
+          result.authenticated ? { ...result, token: client.token() } : $q.reject(result.providers));
+      },
       login: (url, name) => $q.when(client.login(url, { mode: 'popup', name })),
       logout: () => $q.when(client.logout()),
     })])

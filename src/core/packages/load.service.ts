@@ -1,14 +1,13 @@
 import { CoreError } from '../errors.js';
 import { LoadAlreadyRunningError, type LoadRunner, type LoadStatus } from '../../ports/load-runner.js';
 import type { LoadStatusStore, LoadStep } from '../../ports/load-status-store.js';
+import { datasetIdFor } from './dataset-id.js';
 import { checkDescriptorUrlText, locateDescriptor, type DescriptorUrlPolicy } from './descriptor-url.js';
 
 /** The workflow of a dataset's loads: one id per dataset, so two loads of one dataset never run at once. */
 export function loadWorkflowIdFor(datasetId: string): string {
   return `load:${datasetId}`;
 }
-
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 100) || 'package';
 
 /** What `/package/status` answers. */
 export type LoadStatusAnswer = LoadStatus & { datasetId: string; workflowUrl?: string; steps: LoadStep[] };
@@ -40,7 +39,7 @@ export class PackageLoadService {
       const parts = location.url.pathname.split('/').filter(Boolean);
       name = parts.at(-2) ?? location.url.hostname;
     }
-    const datasetId = `${owner}:${slug(name)}`;
+    const datasetId = datasetIdFor(owner, name);
     const workflowId = loadWorkflowIdFor(datasetId);
     const source = location.kind === 'datastore' ? { kind: 'datastore' as const, key: location.key } : { kind: 'web' as const, url: location.url.toString() };
 

@@ -1,4 +1,5 @@
 import { CoreError } from '../errors.js';
+import type { DatasetAliases } from '../../ports/dataset-aliases.js';
 import type { LoadedData, PackageRegistry, RegistryDocument, RegistryStats } from '../../ports/package-registry.js';
 
 /** The owner of a dataset: `package.owner`, else the id's part before the first `:` (the id is `<owner>:<slug>`). */
@@ -12,6 +13,7 @@ export class PackageAdminService {
   constructor(
     private readonly registry: PackageRegistry,
     private readonly loaded: LoadedData,
+    private readonly aliases: DatasetAliases,
   ) {}
 
   /** `publish` is true, false or toggle (any case); answers whether the dataset is now public. */
@@ -22,35 +24,41 @@ export class PackageAdminService {
     // A document without the flag counts as public, as in the reference (and in search).
     const wasPrivate = document.package?.private === true;
     const nowPrivate = mode === 'toggle' ? !wasPrivate : mode === 'false';
-    await this.registry.updatePackage(id, { private: nowPrivate });
-    await this.loaded.setPublished(id, !nowPrivate);
+    await this.registry.updatePackage(document.id, { private: nowPrivate });
+    await this.loaded.setPublished(document.id, !nowPrivate);
     return !nowPrivate;
   }
 
   /** Removes the registry document and everything loaded for the dataset. */
   async delete(userid: string, id: string): Promise<void> {
-    await this.owned(userid, id);
-    await this.loaded.remove(id);
-    await this.registry.delete(id);
+    const { id: currentId } = await this.owned(userid, id);
+    await this.loaded.remove(currentId);
+    await this.registry.delete(currentId);
   }
 
   /** Stores the whole body as `package.defaultParams`; it must have a string `params`. */
   async updateParams(userid: string, id: string, body: Record<string, unknown> | undefined): Promise<void> {
     if (!body || typeof body.params !== 'string') throw new CoreError('invalid-argument', 'The body must be a JSON object with a string `params`');
     if (JSON.stringify(body).length > 65_536) throw new CoreError('invalid-argument', 'The parameters must be at most 64 KiB of JSON');
-    await this.owned(userid, id);
-    await this.registry.updatePackage(id, { defaultParams: body });
+    const { id: currentId } = await this.owned(userid, id);
+    await this.registry.updatePackage(currentId, { defaultParams: body });
   }
 
   stats(): Promise<RegistryStats> {
     return this.registry.stats();
   }
 
+  /** The user's dataset, also by a former id (see DatasetAliases). */
   private async owned(userid: string, id: string): Promise<RegistryDocument> {
     if (!id) throw new CoreError('invalid-argument', 'id is required');
-    const document = id.length <= 512 ? await this.registry.get(id) : null;
+    const document = id.length <= 512 ? ((await this.registry.get(id)) ?? (await this.formerlyNamed(id))) : null;
     if (!document) throw new CoreError('not-found', `Failed to locate package ${id.slice(0, 200)}`);
     if (ownerOf(document) !== userid) throw new CoreError('permission-denied', 'Only the owner may change this package');
     return document;
+  }
+
+  private async formerlyNamed(id: string): Promise<RegistryDocument | null> {
+    const currentId = await this.aliases.currentId(id);
+    return currentId === id ? null : this.registry.get(currentId);
   }
 }

@@ -41,8 +41,9 @@ export class WorkPackageService {
     });
     const key = normaliseCrypt4ghKey(input.userPublicCrypt4ghKey);
     if (input.type !== 'download') throw forbidden('Unsupported work type');
+    // Found by a former id too; access is then checked on the dataset's current id.
     const dataset = await this.store.findDataset(input.datasetId);
-    if (!(await this.mayAccess(user.id, input.datasetId, dataset))) throw forbidden('Missing dataset access permission');
+    if (!(await this.mayAccess(user.id, dataset?.id ?? input.datasetId, dataset))) throw forbidden('Missing dataset access permission');
     if (!dataset) throw forbidden('Cannot determine dataset files');
     const wanted = fileIds ? new Set(fileIds) : undefined;
     const files = Object.fromEntries(dataset.files.filter((file) => !wanted || wanted.has(file.id)).map((file) => [file.id, file.extension]));

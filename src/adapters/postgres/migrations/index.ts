@@ -4,6 +4,7 @@ import { Migration20261123020000WorkPackages } from './Migration20261123020000Wo
 import { Migration20261123030000LoadCheckpoints } from './Migration20261123030000LoadCheckpoints.js';
 import { Migration20261124000000PackageLoads } from './Migration20261124000000PackageLoads.js';
 import { Migration20261124010000PathSafeFileIds } from './Migration20261124010000PathSafeFileIds.js';
+import { Migration20261207000000DatasetIdAliases } from './Migration20261207000000DatasetIdAliases.js';
 
 /** Every migration, in order. Listed explicitly so they run from compiled code without file globbing. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   { name: 'Migration20261123030000LoadCheckpoints', class: Migration20261123030000LoadCheckpoints },
   { name: 'Migration20261124000000PackageLoads', class: Migration20261124000000PackageLoads },
   { name: 'Migration20261124010000PathSafeFileIds', class: Migration20261124010000PathSafeFileIds },
+  { name: 'Migration20261207000000DatasetIdAliases', class: Migration20261207000000DatasetIdAliases },
 ];

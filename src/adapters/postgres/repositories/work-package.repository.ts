@@ -3,13 +3,20 @@ import type { DatasetRecord, WorkPackageRecord, WorkPackageStore } from '../../.
 import { DatasetGrantEntity } from '../entities/dataset-grant.entity.js';
 import { DatasetEntity, type Dataset } from '../entities/dataset.entity.js';
 import { WorkPackageEntity } from '../entities/work-package.entity.js';
+import { DatasetAliasRepository } from './dataset-alias.repository.js';
 
 /** Datasets, grants and work packages in PostgreSQL; one forked EntityManager per call. */
 export class WorkPackageRepository implements WorkPackageStore {
-  constructor(private readonly orm: MikroORM) {}
+  private readonly aliases: DatasetAliasRepository;
 
+  constructor(private readonly orm: MikroORM) {
+    this.aliases = new DatasetAliasRepository(orm);
+  }
+
+  /** The dataset, also by a former id (see DatasetAliases). */
   async findDataset(id: string): Promise<DatasetRecord | null> {
-    const dataset = await this.orm.em.fork().findOne(DatasetEntity, { id });
+    const em = this.orm.em.fork();
+    const dataset = (await em.findOne(DatasetEntity, { id })) ?? (await em.findOne(DatasetEntity, { id: await this.aliases.currentId(id) }));
     return dataset ? toDataset(dataset) : null;
   }
 
@@ -25,11 +32,11 @@ export class WorkPackageRepository implements WorkPackageStore {
   }
 
   async grant(userId: string, datasetId: string): Promise<void> {
-    await this.orm.em.fork().upsert(DatasetGrantEntity, { userId, datasetId });
+    await this.orm.em.fork().upsert(DatasetGrantEntity, { userId, datasetId: await this.aliases.currentId(datasetId) });
   }
 
   async revoke(userId: string, datasetId: string): Promise<void> {
-    await this.orm.em.fork().nativeDelete(DatasetGrantEntity, { userId, datasetId });
+    await this.orm.em.fork().nativeDelete(DatasetGrantEntity, { userId, datasetId: await this.aliases.currentId(datasetId) });
   }
 
   async saveWorkPackage(workPackage: WorkPackageRecord): Promise<void> {

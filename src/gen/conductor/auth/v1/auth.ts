@@ -1697,8 +1697,10 @@ export const AuthServiceService = {
     responseDeserialize: (value: Buffer): GetJwksResponse => GetJwksResponse.decode(value),
   },
   /**
-   * GetLib returns the browser auth client (an ES module with an AngularJS
-   * `authClient` binding), as JavaScript.
+   * GetLib returns the browser auth client as a classic script (load it with
+   * a script tag or jQuery's getScript): it registers the AngularJS modules
+   * `authClient.config`, `authClient.services` and `authClient` when
+   * AngularJS is on the page, and `window.conductorAuth` for other pages.
    */
   getLib: {
     path: "/conductor.auth.v1.AuthService/GetLib" as const,
@@ -1752,8 +1754,10 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
    */
   getJwks: handleUnaryCall<GetJwksRequest, GetJwksResponse>;
   /**
-   * GetLib returns the browser auth client (an ES module with an AngularJS
-   * `authClient` binding), as JavaScript.
+   * GetLib returns the browser auth client as a classic script (load it with
+   * a script tag or jQuery's getScript): it registers the AngularJS modules
+   * `authClient.config`, `authClient.services` and `authClient` when
+   * AngularJS is on the page, and `window.conductorAuth` for other pages.
    */
   getLib: handleUnaryCall<GetLibRequest, HttpBody>;
   /**
@@ -1873,8 +1877,10 @@ export interface AuthServiceClient extends Client {
     callback: (error: ServiceError | null, response: GetJwksResponse) => void,
   ): ClientUnaryCall;
   /**
-   * GetLib returns the browser auth client (an ES module with an AngularJS
-   * `authClient` binding), as JavaScript.
+   * GetLib returns the browser auth client as a classic script (load it with
+   * a script tag or jQuery's getScript): it registers the AngularJS modules
+   * `authClient.config`, `authClient.services` and `authClient` when
+   * AngularJS is on the page, and `window.conductorAuth` for other pages.
    */
   getLib(request: GetLibRequest, callback: (error: ServiceError | null, response: HttpBody) => void): ClientUnaryCall;
   getLib(

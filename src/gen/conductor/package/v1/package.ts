@@ -67,7 +67,11 @@ export interface GetStatusResponse {
   error?:
     | string
     | undefined;
-  /** dataset_id is `<owner>:<slug>` of the dataset being loaded. */
+  /**
+   * dataset_id is the id of the dataset being loaded: `<owner>:<name>`, the
+   * name lower-cased in ASCII with `-` between words (as OpenSpending's
+   * loader names it, so `<owner>:<name>` links from os-packager work).
+   */
   datasetId?:
     | string
     | undefined;
@@ -94,7 +98,10 @@ export interface LoadStep {
 
 /** PublishRequest changes a dataset's visibility. */
 export interface PublishRequest {
-  /** id is the dataset id `<owner>:<slug>`. */
+  /**
+   * id is the dataset id `<owner>:<name>`; an id from before ids followed
+   * the reference (`_` between words) is accepted too.
+   */
   id: string;
   /** publish is `true`, `false` or `toggle` (case-insensitive). */
   publish: string;
@@ -114,7 +121,10 @@ export interface PublishResponse {
 
 /** DeleteRequest names the dataset to delete. */
 export interface DeleteRequest {
-  /** id is the dataset id `<owner>:<slug>`. */
+  /**
+   * id is the dataset id `<owner>:<name>`; an id from before ids followed
+   * the reference (`_` between words) is accepted too.
+   */
   id: string;
   /** jwt is the owner's user token. */
   jwt: string;
@@ -128,7 +138,10 @@ export interface DeleteResponse {
 
 /** UpdateParamsRequest stores default parameters for a dataset's viewers. */
 export interface UpdateParamsRequest {
-  /** id is the dataset id `<owner>:<slug>`. */
+  /**
+   * id is the dataset id `<owner>:<name>`; an id from before ids followed
+   * the reference (`_` between words) is accepted too.
+   */
   id: string;
   /** jwt is the owner's user token. */
   jwt: string;
