@@ -4,6 +4,7 @@
  * before any server or worker starts).
  */
 import { migrateDatasetIds } from '../adapters/data-migrations/dataset-ids.js';
+import { migrateFactTables } from '../adapters/data-migrations/fact-tables.js';
 import { createSearchClient } from '../adapters/elasticsearch/client.js';
 import { ensurePackageIndex } from '../adapters/elasticsearch/package-index.js';
 import { createOrm, migrate } from '../adapters/postgres/orm.js';
@@ -20,6 +21,9 @@ try {
     const datasets = await migrateDatasetIds(orm, search, searchConfig.indexPrefix);
     for (const { from, to } of datasets.renamed) process.stdout.write(`dataset ${from} is now ${to} (the old id stays an alias)\n`);
     for (const { id, reason } of datasets.postponed) process.stdout.write(`dataset ${id} keeps its id until the next start: ${reason}\n`);
+    const factTables = await migrateFactTables(orm, search, searchConfig.indexPrefix);
+    for (const id of factTables.migrated) process.stdout.write(`dataset ${id} has one fact table with an _id key now, and a model babbage reads\n`);
+    for (const { id, reason } of factTables.postponed) process.stdout.write(`dataset ${id} keeps its tables until the next start: ${reason}\n`);
   } finally {
     await orm.close();
     await search.close();

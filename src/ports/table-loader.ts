@@ -4,7 +4,12 @@ import type { DatasetRecord } from './work-package-store.js';
 
 /** Where and how one resource's CSV is loaded. */
 export interface TableLoadTarget {
+  /** `fdp_<hash>`: every table and checkpoint of the dataset starts with it. */
+  prefix: string;
+  /** The dataset's fact table (`<prefix>_facts`): every resource's rows go into it, after an `_id` identity. */
   table: string;
+  /** This resource's checkpoint (`<prefix>_<resource index>`). */
+  checkpointKey: string;
   columns: LoadColumn[];
   /** The schema's `missingValues`, when it lists its own. */
   missingValues?: string[];
@@ -26,26 +31,24 @@ export interface TableLoadResult {
 
 /** What a finished load puts in place at once. */
 export interface TablePublication {
-  /** The load (workflow run) whose aside tables are swapped in. */
+  /** The load (workflow run) whose aside fact table is swapped in. */
   loadId: string;
-  /** `fdp_<hash>`: every table of the dataset starts with it; tables of it not in `tables` are dropped. */
+  /** `fdp_<hash>`: every table of the dataset starts with it; the others under it are dropped. */
   prefix: string;
-  /** The dataset's tables, in resource order (their `<table>__loading` are swapped in). */
-  tables: string[];
-  /** A view over all `tables` (UNION ALL) when there is more than one: the fact table of the model. */
-  factView?: string;
+  /** The fact table (its `<table>__loading` gets its primary key and is swapped in). */
+  table: string;
   /** The dataset row the work-package service reads, written in the same transaction. */
   dataset: DatasetRecord;
 }
 
 /**
- * Loads CSV into tables (PostgreSQL COPY): each resource aside, resumable
- * after a crash; then all of a load's tables swapped in together.
+ * Loads CSV into a dataset's fact table (PostgreSQL COPY): every resource
+ * into one table aside, each resumable after a crash; then swapped in.
  */
 export interface TableLoader {
-  /** Loads one table aside (`<table>__loading`), committing in checkpoints; nothing readers see changes. */
+  /** Loads one resource into the fact table aside (`<table>__loading`), committing in checkpoints; nothing readers see changes. */
   load(target: TableLoadTarget, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult>;
-  /** In one transaction: every aside table replaces its table, the old extra tables go, the fact view and the dataset row are written. Idempotent for one load. */
+  /** In one transaction: the aside fact table gets its primary key and replaces the dataset's tables; the dataset row is written. Idempotent for one load. */
   publish(publication: TablePublication): Promise<void>;
   /** Drops every aside table and checkpoint under the prefix (a failed load leaves nothing behind). */
   discard(prefix: string): Promise<void>;

@@ -7,7 +7,7 @@ import { PostgresTableLoader } from '../../src/adapters/postgres/table-loader.ad
 import { columnsFor } from '../../src/core/packages/column-names.ts';
 import { defaultCsvDialect } from '../../src/core/packages/csv-dialect.ts';
 import { createOrm, type Orm } from '../../src/adapters/postgres/orm.ts';
-import { tableNameFor, tablePrefixFor } from '../../src/core/packages/table-names.ts';
+import { factTableFor, tableNameFor, tablePrefixFor } from '../../src/core/packages/table-names.ts';
 import { logIn, uniqueUser } from '../support/login.ts';
 import { testStack } from '../setup/test-stack.ts';
 import { gateway } from './http.ts';
@@ -102,12 +102,12 @@ describe('package administration', () => {
   it('deletes the registry document, the loaded tables and the dataset row, for the owner only', async () => {
     const id = `${owner}:to-delete-${randomBytes(3).toString('hex')}`;
     await indexPackage(id);
-    const table = tableNameFor(id, 0);
-    const columns = columnsFor([{ name: 'a', type: 'integer' }]);
-    await new PostgresTableLoader(orm).load({ table, columns, dialect: defaultCsvDialect, loadId: 'first' }, ['a\n1\n2\n'], () => undefined);
-    await new PostgresTableLoader(orm).publish({ loadId: 'first', prefix: tablePrefixFor(id), tables: [table], dataset: { id, owner, title: 't', description: null, stage: 'download', published: false, files: [] } });
+    const table = factTableFor(id);
+    const target = { prefix: tablePrefixFor(id), table, checkpointKey: tableNameFor(id, 0), columns: columnsFor([{ name: 'a', type: 'integer' }]), dialect: defaultCsvDialect };
+    await new PostgresTableLoader(orm).load({ ...target, loadId: 'first' }, ['a\n1\n2\n'], () => undefined);
+    await new PostgresTableLoader(orm).publish({ loadId: 'first', prefix: tablePrefixFor(id), table, dataset: { id, owner, title: 't', description: null, stage: 'download', published: false, files: [] } });
     // An interrupted re-load leaves rows aside and a checkpoint: delete removes those too.
-    await expect(new PostgresTableLoader(orm, 1).load({ table, columns, dialect: defaultCsvDialect, loadId: 'second' }, (async function* () {
+    await expect(new PostgresTableLoader(orm, 1).load({ ...target, loadId: 'second' }, (async function* () {
       yield 'a\n1\n2\n';
       throw new Error('worker lost');
     })(), () => undefined)).rejects.toThrow(/worker lost/);
@@ -118,7 +118,7 @@ describe('package administration', () => {
     expect(await registryDocument(id)).toBeUndefined();
     const tables = await orm.em.getConnection().execute('select table_name from information_schema.tables where table_name in (?, ?)', [table, `${table}__loading`]);
     expect(tables).toEqual([]);
-    expect(await orm.em.getConnection().execute('select table_name from package_load_checkpoints where table_name = ?', [table])).toEqual([]);
+    expect(await orm.em.getConnection().execute('select table_name from package_load_checkpoints where table_name = ?', [target.checkpointKey])).toEqual([]);
     expect(await orm.em.getConnection().execute('select id from datasets where id = ?', [id])).toEqual([]);
     expect((await gateway(`/package/delete?id=${encodeURIComponent(id)}`, { method: 'POST', headers: auth() })).status).toBe(404);
   });

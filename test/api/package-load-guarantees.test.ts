@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkflowIdFor } from '../../src/core/packages/load.service.ts';
-import { tableNameFor } from '../../src/core/packages/table-names.ts';
+import { factTableFor } from '../../src/core/packages/table-names.ts';
 import { loadStatuses } from '../../src/core/packages/load.types.ts';
 import { recordHistory } from '../support/histories.ts';
 import { logIn, uniqueUser } from '../support/login.ts';
@@ -94,8 +94,8 @@ describe('load guarantees', () => {
     expect((await startLoad(token, second)).json).toEqual({ status: 'queued', progress: 0 });
     expect((await follow(second)).last).toMatchObject({ status: 'done', progress: rows });
     const datasetId = String(done.last.dataset_id);
-    expect(await countRows(tableNameFor(datasetId, 0))).toBe(rows);
-    expect(await sql(`select count(distinct c_id)::int as ids, sum(c_id)::text as total from "${tableNameFor(datasetId, 0)}"`)).toEqual([{ ids: rows, total: String((rows * (rows + 1)) / 2) }]);
+    expect(await countRows(factTableFor(datasetId))).toBe(rows);
+    expect(await sql(`select count(distinct c_id)::int as ids, sum(c_id)::text as total from "${factTableFor(datasetId)}"`)).toEqual([{ ids: rows, total: String((rows * (rows + 1)) / 2) }]);
   });
 
   it('keeps every status with its time in PostgreSQL, answering from there once the workflow is deleted', async () => {
@@ -150,8 +150,7 @@ describe('load guarantees', () => {
     await startLoad(token, url);
     const second = await follow(url);
     expect(second.last).toMatchObject({ status: 'fail', error: expect.stringContaining('"lots" is not a number') });
-    expect(await countRows(tableNameFor(datasetId, 0))).toBe(10);
-    expect(await countRows(tableNameFor(datasetId, 1))).toBe(10);
+    expect(await countRows(factTableFor(datasetId))).toBe(20);
     expect(await sql("select table_name from information_schema.tables where table_name like '%\\_\\_loading'")).toEqual([]);
     const document = ((await gateway(`/search/package?id=${encodeURIComponent(JSON.stringify(datasetId))}`, { headers: { authorization: `Bearer ${token}` } })).json as { package: { count_of_rows: number } }[])[0];
     expect(document?.package.count_of_rows).toBe(20);

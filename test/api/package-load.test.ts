@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSearchClient } from '../../src/adapters/elasticsearch/client.ts';
 import { packageIndexAlias } from '../../src/adapters/elasticsearch/package-index.ts';
-import { tableNameFor } from '../../src/core/packages/table-names.ts';
+import { factTableFor } from '../../src/core/packages/table-names.ts';
 import { loadStatuses } from '../../src/core/packages/load.types.ts';
 import { logIn, uniqueUser } from '../support/login.ts';
 import { testStack } from '../setup/test-stack.ts';
@@ -41,7 +41,7 @@ describe('loading a Fiscal Data Package', () => {
     const order = seen.map((status) => (loadStatuses as readonly string[]).indexOf(status));
     expect(order.every((position, i) => position >= 0 && (i === 0 || position > (order[i - 1] ?? -1)))).toBe(true);
     const datasetId = String(last.dataset_id);
-    expect(await countRows(tableNameFor(datasetId, 0))).toBe(40);
+    expect(await countRows(factTableFor(datasetId))).toBe(40);
 
     const es = createSearchClient({ url: testStack().elasticsearchUrl });
     const document = await es.get<Record<string, unknown>>({ index: packageIndexAlias('conductor'), id: datasetId });
@@ -51,7 +51,7 @@ describe('loading a Fiscal Data Package', () => {
       origin_url: url,
       loaded: true,
       package: { owner, private: true, name: 'al-treasury-spending', count_of_rows: 40 },
-      model: { fact_table: tableNameFor(datasetId, 0), measures: { amount: { currency: 'ALL', column: 'c_value' } } },
+      model: { fact_table: factTableFor(datasetId), measures: { amount: { currency: 'ALL', column: 'c_value' } } },
     });
     // Private until published: the owner finds it, anonymous search does not.
     const mine = (await gateway(`/search/package?id=${encodeURIComponent(JSON.stringify(datasetId))}`, { headers: { authorization: `Bearer ${userToken}` } })).json as unknown[];
@@ -62,7 +62,7 @@ describe('loading a Fiscal Data Package', () => {
     await startLoad(userToken, url);
     const again = await follow(url);
     expect(again.last).toMatchObject({ status: 'done', progress: 40 });
-    expect(await countRows(tableNameFor(datasetId, 0))).toBe(40);
+    expect(await countRows(factTableFor(datasetId))).toBe(40);
   });
 
   it('fails with a clear error for a bad value, leaving nothing half-loaded', async () => {
@@ -116,7 +116,7 @@ describe('loading a Fiscal Data Package', () => {
       error: expect.stringMatching(/localhost resolves to an internal address; only public hosts are fetched$/),
     });
     expect(await reload({ 'datapackage.json': withPath('http://elsewhere.example/treasury.csv') })).toMatchObject({ status: 'fail', error: expect.stringMatching(/host not allowed: elsewhere\.example/) });
-    expect(await countRows(tableNameFor(datasetId, 0))).toBe(40);
+    expect(await countRows(factTableFor(datasetId))).toBe(40);
     expect(await sql("select table_name from information_schema.tables where table_name like '%\\_\\_loading'")).toEqual([]);
     const es = createSearchClient({ url: testStack().elasticsearchUrl });
     const document = await es.get<{ package: { count_of_rows: number } }>({ index: packageIndexAlias('conductor'), id: datasetId });

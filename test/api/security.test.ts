@@ -16,7 +16,7 @@ import { repoRoot } from '../../scripts/stack/paths.ts';
 import { JoseInternalCredentials } from '../../src/adapters/keys/internal-credentials.adapter.ts';
 import { AuthServiceClient } from '../../src/gen/conductor/auth/v1/auth.js';
 import { WorkPackageServiceClient } from '../../src/gen/conductor/workpackage/v1/workpackage.js';
-import { tableNameFor } from '../../src/core/packages/table-names.ts';
+import { factTableFor } from '../../src/core/packages/table-names.ts';
 import { internalMetadata } from '../support/internal.ts';
 import { logIn, loginUrlFor, uniqueUser } from '../support/login.ts';
 import { follow, sql, startLoad, uploadPackage } from '../support/packages.ts';
@@ -132,7 +132,7 @@ describe('loads', () => {
     expect(last).toMatchObject({ status: 'fail', error: expect.stringContaining("not in the owner's datastore folder") });
     expect(JSON.stringify(last)).not.toContain(secret);
     expect(JSON.stringify(last)).not.toContain(md5(bob.email));
-    const tables = await sql<{ table_name: string }>('select table_name from information_schema.tables where table_name = $1', [tableNameFor(`${md5(alice.email)}:${name}`, 0)]);
+    const tables = await sql<{ table_name: string }>('select table_name from information_schema.tables where table_name = $1', [factTableFor(`${md5(alice.email)}:${name}`)]);
     expect(tables).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm } from '../../src/adapters/postgres/orm.ts';
 import { LoadStatusRepository } from '../../src/adapters/postgres/repositories/load-status.repository.ts';
-import { tableNameFor } from '../../src/core/packages/table-names.ts';
+import { factTableFor, tableNameFor } from '../../src/core/packages/table-names.ts';
 import { loadPackageWorkflowName, type LoadInput, type LoadStatus, type ResourceLoadResult } from '../../workflows/shared.ts';
 import { recordHistory } from '../support/histories.ts';
 import { putGeneratedPackage, sql } from '../support/packages.ts';
@@ -66,6 +66,7 @@ describe('a worker killed during loading-data', () => {
     const first = startWorker(taskQueue, 'first');
     workers.push(first);
     const datasetId = `${owner}:${name}`;
+    // Resource 0's checkpoint; its rows go into the dataset's fact table.
     const table = tableNameFor(datasetId, 0);
     const input: LoadInput = { descriptorUrl: `${stack.s3Endpoint}/${stack.s3Bucket}/${owner}/${name}/datapackage.json`, source: { kind: 'datastore', key: `${owner}/${name}/datapackage.json` }, owner, datasetId };
     const workflowId = `load-fault-${randomBytes(4).toString('hex')}`;
@@ -97,7 +98,7 @@ describe('a worker killed during loading-data', () => {
     const result = (await handle.result()) as LoadStatus;
     expect(result).toEqual({ status: 'done', progress: rows });
 
-    expect(await sql('select count(*)::int as rows, count(distinct c_id)::int as ids, sum(c_id)::text as total from ' + `"${table}"`)).toEqual([
+    expect(await sql('select count(*)::int as rows, count(distinct c_id)::int as ids, sum(c_id)::text as total from ' + `"${factTableFor(datasetId)}"`)).toEqual([
       { rows, ids: rows, total: String((rows * (rows + 1)) / 2) },
     ]);
     expect(await sql('select * from package_load_checkpoints where table_name = $1', [table])).toEqual([]);

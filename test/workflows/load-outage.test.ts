@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableNameFor } from '../../src/core/packages/table-names.ts';
+import { factTableFor, tableNameFor } from '../../src/core/packages/table-names.ts';
 import { loadPackageWorkflowName, type LoadInput, type LoadStatus } from '../../workflows/shared.ts';
 import { putGeneratedPackage, sql } from '../support/packages.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
@@ -76,6 +76,7 @@ describe('backends down during a load', () => {
       stdio: ['ignore', log, log],
     });
     const datasetId = `${owner}:${name}`;
+    // Resource 0's checkpoint; its rows go into the dataset's fact table.
     const table = tableNameFor(datasetId, 0);
     const input: LoadInput = {
       descriptorUrl: `${stack.s3Endpoint}/${stack.s3Bucket}/${owner}/${name}/datapackage.json`,
@@ -101,13 +102,13 @@ describe('backends down during a load', () => {
 
     const result = (await handle.result()) as LoadStatus;
     expect(result).toEqual({ status: 'done', progress: rows });
-    expect(await sql(`select count(*)::int as rows, count(distinct c_id)::int as ids, sum(c_id)::text as total from "${table}"`)).toEqual([
+    expect(await sql(`select count(*)::int as rows, count(distinct c_id)::int as ids, sum(c_id)::text as total from "${factTableFor(datasetId)}"`)).toEqual([
       { rows, ids: rows, total: String((rows * (rows + 1)) / 2) },
     ]);
     // The outages really broke attempts: the load was retried, not lucky.
     const history = await handle.fetchHistory();
     const failedAttempts = (history.events ?? []).filter((event) => event.activityTaskStartedEventAttributes && (event.activityTaskStartedEventAttributes.attempt ?? 1) > 1).length;
     expect(failedAttempts).toBeGreaterThanOrEqual(1);
-    expect(await sql("select table_name from information_schema.tables where table_name like $1", [`${table}%loading`])).toEqual([]);
+    expect(await sql("select table_name from information_schema.tables where table_name like $1", [`${factTableFor(datasetId)}%loading`])).toEqual([]);
   }, 240_000);
 });

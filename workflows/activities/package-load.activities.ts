@@ -6,7 +6,7 @@ import type { DescriptorUrlPolicy } from '../../src/core/packages/descriptor-url
 import type { FiscalModel } from '../../src/core/packages/fiscal-model.js';
 import { planLoad, type LoadPlan } from '../../src/core/packages/load-plan.js';
 import { datasetRecordFor, registryDocumentFor } from '../../src/core/packages/package-metadata.js';
-import { factViewFor, tableNameFor, tablePrefixFor } from '../../src/core/packages/table-names.js';
+import { factTableFor, tableNameFor, tablePrefixFor } from '../../src/core/packages/table-names.js';
 import type { LoadStatusStore, LoadStatusUpdate } from '../../src/ports/load-status-store.js';
 import type { PackageFiles } from '../../src/ports/package-files.js';
 import type { PackageRegistry } from '../../src/ports/package-registry.js';
@@ -118,10 +118,17 @@ export function createLoadActivities(deps: LoadDeps) {
         context.heartbeat({ resource: resource.index, rows: committed });
       }, deps.heartbeatEveryMs ?? 5_000);
       try {
-        const table = tableNameFor(input.datasetId, resource.index);
         const source = counted(limited(concatenated(deps, resource), deps.maxResourceBytes, `${resource.name}`), (bytes) => (bytesRead += bytes));
         const result = await deps.tables.load(
-          { table, columns: columnsFor(resource.fields), missingValues: resource.missingValues, dialect: resource.dialect, loadId: context.info.workflowExecution?.runId ?? context.info.activityId },
+          {
+            prefix: tablePrefixFor(input.datasetId),
+            table: factTableFor(input.datasetId),
+            checkpointKey: tableNameFor(input.datasetId, resource.index),
+            columns: columnsFor(resource.fields),
+            missingValues: resource.missingValues,
+            dialect: resource.dialect,
+            loadId: context.info.workflowExecution?.runId ?? context.info.activityId,
+          },
           source,
           (rows) => {
             committed = rows;
@@ -145,8 +152,7 @@ export function createLoadActivities(deps: LoadDeps) {
 
     /**
      * Puts the load in place: the registry document first, then in one
-     * PostgreSQL transaction every resource's table, the fact view and the
-     * dataset row. Should that transaction fail, the registry document is put
+     * PostgreSQL transaction the fact table and the dataset row. Should that transaction fail, the registry document is put
      * back as it was, so a failed load changes nothing.
      */
     async saveMetadata(input: LoadInput, descriptor: Record<string, unknown>, model: FiscalModel, resources: ResourcePlan[], rows: number): Promise<void> {
@@ -158,8 +164,7 @@ export function createLoadActivities(deps: LoadDeps) {
         await deps.tables.publish({
           loadId: Context.current().info.workflowExecution?.runId ?? '',
           prefix: tablePrefixFor(input.datasetId),
-          tables: resources.map((resource) => tableNameFor(input.datasetId, resource.index)),
-          ...(resources.length > 1 ? { factView: factViewFor(input.datasetId) } : {}),
+          table: factTableFor(input.datasetId),
           dataset: datasetRecordFor(loaded, document.package?.private === false),
         });
       } catch (error) {

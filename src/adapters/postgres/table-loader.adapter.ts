@@ -21,13 +21,16 @@ function copyText(value: string): string {
  * Streams CSV into PostgreSQL with COPY, in constant memory, casting every
  * cell per its Table Schema type.
  *
- * Rows go into `<table>__loading`, committed every `checkpointRows` rows
- * together with a checkpoint row (`package_load_checkpoints`) in the same
+ * Every resource of a dataset goes into one fact table, aside as
+ * `<table>__loading` (an `_id` identity column first, numbering the rows in
+ * load order), committed every `checkpointRows` rows together with the
+ * resource's checkpoint row (`package_load_checkpoints`) in the same
  * transaction. A retry of the same load (same `loadId`) after a crash skips
- * the committed rows and goes on, so each row lands exactly once. When all
- * rows of every resource are in, `publish` swaps all of a load's tables in
- * one transaction (with the fact view and the dataset row): readers see the
- * old dataset or the new one, never a part.
+ * the resource's committed rows and goes on, so each row lands exactly once;
+ * a resource with no checkpoint of this load has no rows in the table yet.
+ * `publish` then gives the table its primary key and swaps it in, in one
+ * transaction with the dataset row: readers see the old dataset or the new
+ * one, never a part.
  */
 export class PostgresTableLoader implements TableLoader {
   constructor(
@@ -38,8 +41,8 @@ export class PostgresTableLoader implements TableLoader {
   ) {}
 
   async load(target: TableLoadTarget, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult> {
-    if (!identifier.test(target.table) || target.table.length > 50) throw new Error(`unsafe table name ${JSON.stringify(target.table)}`);
-    for (const { column } of target.columns) if (!identifier.test(column)) throw new Error(`unsafe column name ${JSON.stringify(column)}`);
+    checkNames(target.prefix, target.table, target.checkpointKey);
+    for (const { column } of target.columns) if (!identifier.test(column) || column === '_id') throw new Error(`unsafe column name ${JSON.stringify(column)}`);
     const aside = `${target.table}__loading`;
     const pool = await this.orm.em.getConnection().getNativeClient();
     const client = await pool.connect();
@@ -49,31 +52,40 @@ export class PostgresTableLoader implements TableLoader {
       return { rows, resumedAt };
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
-      // Bad input will not load on a retry either: nothing of it is kept. Other
+      // Bad input will not load on a retry either: nothing of the load is kept. Other
       // failures (a lost connection, a crash) keep the committed rows to resume from.
-      if (error instanceof CoreError) await this.discardAside(client, target.table, aside).catch(() => undefined);
+      if (error instanceof CoreError) await this.discardAside(client, target.prefix, aside).catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
   }
 
-  /** The rows an earlier attempt of this load committed, or 0 after setting up a fresh aside table. */
+  /**
+   * The rows an earlier attempt of this load committed for this resource (0
+   * when none). The aside table belongs to this load while a checkpoint of
+   * the load exists; otherwise it is made afresh, dropping whatever another
+   * load left.
+   */
   private async prepare(client: PoolClient, target: TableLoadTarget, aside: string): Promise<number> {
-    const found = await client.query<{ load_id: string; rows_committed: string; aside: string | null }>(
-      'select load_id, rows_committed, to_regclass($2) as aside from package_load_checkpoints where table_name = $1',
-      [target.table, `"${aside}"`],
+    const { rows: checkpoints } = await client.query<{ table_name: string; load_id: string; rows_committed: string }>(
+      "select table_name, load_id, rows_committed from package_load_checkpoints where table_name like $1 escape '\\'",
+      [`${target.prefix}\\_%`],
     );
-    const checkpoint = found.rows[0];
-    if (checkpoint && checkpoint.load_id === target.loadId && checkpoint.aside) return Number(checkpoint.rows_committed);
+    const asideExists = (await client.query<{ found: string | null }>('select to_regclass($1) as found', [`"${aside}"`])).rows[0]?.found != null;
+    const ofThisLoad = checkpoints.filter((checkpoint) => checkpoint.load_id === target.loadId);
+    if (asideExists && ofThisLoad.length > 0) {
+      const mine = ofThisLoad.find((checkpoint) => checkpoint.table_name === target.checkpointKey);
+      if (mine) return Number(mine.rows_committed);
+      await client.query('insert into package_load_checkpoints (table_name, load_id, rows_committed) values ($1, $2, 0)', [target.checkpointKey, target.loadId]);
+      return 0;
+    }
     await client.query('begin');
     await client.query(`drop table if exists "${aside}"`);
-    await client.query(`create table "${aside}" (${target.columns.map((c) => `"${c.column}" ${columnTypeOf[c.type] ?? 'text'}`).join(', ')})`);
-    await client.query(
-      `insert into package_load_checkpoints (table_name, load_id, rows_committed) values ($1, $2, 0)
-       on conflict (table_name) do update set load_id = excluded.load_id, rows_committed = 0, updated_at = now()`,
-      [target.table, target.loadId],
-    );
+    await client.query("delete from package_load_checkpoints where table_name like $1 escape '\\'", [`${target.prefix}\\_%`]);
+    const columns = target.columns.map((c) => `"${c.column}" ${columnTypeOf[c.type] ?? 'text'}`);
+    await client.query(`create table "${aside}" ("_id" bigint generated always as identity, ${columns.join(', ')})`);
+    await client.query('insert into package_load_checkpoints (table_name, load_id, rows_committed) values ($1, $2, 0)', [target.checkpointKey, target.loadId]);
     await client.query('commit');
     return 0;
   }
@@ -103,7 +115,7 @@ export class PostgresTableLoader implements TableLoader {
       copy.end();
       await finished(copy);
       copy = undefined;
-      await client.query('update package_load_checkpoints set rows_committed = $2, updated_at = now() where table_name = $1 and load_id = $3', [target.table, rows, target.loadId]);
+      await client.query('update package_load_checkpoints set rows_committed = $2, updated_at = now() where table_name = $1 and load_id = $3', [target.checkpointKey, rows, target.loadId]);
       await client.query('commit');
       committed = rows;
       onProgress(committed);
@@ -156,10 +168,9 @@ export class PostgresTableLoader implements TableLoader {
   }
 
   async publish(publication: TablePublication): Promise<void> {
-    const { prefix, tables, factView, loadId, dataset } = publication;
-    for (const name of [...tables, ...(factView ? [factView] : [])]) {
-      if (!identifier.test(name) || !name.startsWith(`${prefix}_`)) throw new Error(`unsafe table name ${JSON.stringify(name)}`);
-    }
+    const { prefix, table, loadId, dataset } = publication;
+    checkNames(prefix, table);
+    const aside = `${table}__loading`;
     const pool = await this.orm.em.getConnection().getNativeClient();
     const client = await pool.connect();
     try {
@@ -167,17 +178,16 @@ export class PostgresTableLoader implements TableLoader {
       // Serialises publications of one dataset (a retried activity, say).
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [prefix]);
       const existing = await this.tablesUnder(client, prefix);
-      const pending = (await client.query<{ table_name: string }>('select table_name from package_load_checkpoints where load_id = $1', [loadId])).rows.map((row) => row.table_name);
+      const pending = (await client.query<{ table_name: string }>('select table_name from package_load_checkpoints where load_id = $1', [loadId])).rows;
       // A retry after this load's publication committed finds nothing left to swap: done already.
       if (pending.length > 0) {
-        for (const table of tables) if (!existing.includes(`${table}__loading`)) throw new Error(`${table}__loading is missing: the load cannot be published`);
+        if (!existing.includes(aside)) throw new Error(`${aside} is missing: the load cannot be published`);
+        // Whatever the dataset had: the fact table of the last load, or (before the one fact table) a view over per-resource tables.
         await client.query(`drop view if exists "${prefix}_fact"`);
-        for (const name of existing) if (!name.endsWith('__loading') && !name.endsWith('_fact')) await client.query(`drop table if exists "${name}"`);
-        for (const table of tables) await client.query(`alter table "${table}__loading" rename to "${table}"`);
-        // Aside tables of other resources, left by a load that crashed or was stopped, are stale now.
-        for (const name of existing) if (name.endsWith('__loading') && !tables.includes(name.slice(0, -'__loading'.length))) await client.query(`drop table if exists "${name}"`);
-        await client.query('delete from package_load_checkpoints where load_id = $1', [loadId]);
-        if (factView) await client.query(`create view "${factView}" as ${tables.map((table) => `select * from "${table}"`).join(' union all ')}`);
+        for (const name of existing) if (name !== aside && name !== `${prefix}_fact`) await client.query(`drop table if exists "${name}"`);
+        await client.query(`alter table "${aside}" add constraint "${table}_pkey" primary key ("_id")`);
+        await client.query(`alter table "${aside}" rename to "${table}"`);
+        await client.query("delete from package_load_checkpoints where table_name like $1 escape '\\'", [`${prefix}\\_%`]);
         await client.query(
           `insert into datasets (id, owner, title, description, stage, published, files) values ($1, $2, $3, $4, $5, $6, $7)
            on conflict (id) do update set owner = excluded.owner, title = excluded.title, description = excluded.description,
@@ -195,13 +205,11 @@ export class PostgresTableLoader implements TableLoader {
   }
 
   async discard(prefix: string): Promise<void> {
-    if (!/^fdp_[0-9a-f]+$/.test(prefix)) throw new Error(`unsafe table prefix ${JSON.stringify(prefix)}`);
+    checkNames(prefix);
     const pool = await this.orm.em.getConnection().getNativeClient();
     const client = await pool.connect();
     try {
-      for (const name of await this.tablesUnder(client, prefix)) {
-        if (name.endsWith('__loading')) await this.discardAside(client, name.slice(0, -'__loading'.length), name);
-      }
+      for (const name of await this.tablesUnder(client, prefix)) if (name.endsWith('__loading')) await client.query(`drop table if exists "${name}"`);
       await client.query("delete from package_load_checkpoints where table_name like $1 escape '\\'", [`${prefix}\\_%`]);
     } finally {
       client.release();
@@ -217,9 +225,18 @@ export class PostgresTableLoader implements TableLoader {
     return found.rows.map((row) => row.name).filter((name) => identifier.test(name));
   }
 
-  private async discardAside(client: PoolClient, table: string, aside: string): Promise<void> {
+  /** A failed load's aside fact table and all of its checkpoints. */
+  private async discardAside(client: PoolClient, prefix: string, aside: string): Promise<void> {
     await client.query(`drop table if exists "${aside}"`);
-    await client.query('delete from package_load_checkpoints where table_name = $1', [table]);
+    await client.query("delete from package_load_checkpoints where table_name like $1 escape '\\'", [`${prefix}\\_%`]);
+  }
+}
+
+/** Table names are made by table-names.ts from a hash; anything else is refused before it reaches SQL. */
+function checkNames(prefix: string, ...names: string[]): void {
+  if (!/^fdp_[0-9a-z]+$/.test(prefix)) throw new Error(`unsafe table prefix ${JSON.stringify(prefix)}`);
+  for (const name of names) {
+    if (!identifier.test(name) || name.length > 50 || !name.startsWith(`${prefix}_`)) throw new Error(`unsafe table name ${JSON.stringify(name)}`);
   }
 }
 

@@ -43,7 +43,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 /** A resource's fields, checked. */
 export interface ResourceFields {
   resource: string;
-  fields: (FieldRules & { columnType?: string; currency?: string })[];
+  fields: (FieldRules & { title?: string; columnType?: string; currency?: string })[];
   missingValues?: string[];
 }
 
@@ -106,6 +106,7 @@ export function checkDescriptor(descriptor: unknown): ResourceFields[] {
         name: field.name,
         type,
         ...rules,
+        ...(typeof field.title === 'string' && field.title.trim() ? { title: field.title.trim() } : {}),
         columnType: typeof field.columnType === 'string' ? field.columnType : undefined,
         currency: typeof field.currency === 'string' ? field.currency : undefined,
       };

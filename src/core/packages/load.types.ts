@@ -43,7 +43,8 @@ export interface ResourcePlan {
   name: string;
   /** Its files, in order (a resource may be split into several). */
   sources: DescriptorSource[];
-  fields: FieldRules[];
+  /** Its fields with the rules that read them, and their titles (the model's labels). */
+  fields: (FieldRules & { title?: string })[];
   /** The schema's `missingValues`, when it lists its own. */
   missingValues?: string[];
   dialect: CsvDialect;

@@ -4,7 +4,7 @@ import type { DatasetRecord } from '../../ports/work-package-store.js';
 import { babbageModelOf } from './babbage-model.js';
 import type { FiscalModel } from './fiscal-model.js';
 import { fileIdFor } from './file-ids.js';
-import { factViewFor, tableNameFor } from './table-names.js';
+import { factTableFor } from './table-names.js';
 
 /** What a finished load knows about the package. */
 export interface LoadedPackage {
@@ -23,11 +23,10 @@ export function registryDocumentFor(loaded: LoadedPackage, previous: RegistryDoc
   const { input, descriptor, model, resources } = loaded;
   const isPrivate = previous ? previous.package?.private !== false : true;
   const author = typeof descriptor.author === 'string' ? descriptor.author : input.owner;
-  // Every resource shares the fact schema (planLoad checks it): several resources are one fact table, their view.
-  const factTable = resources.length > 1 ? factViewFor(input.datasetId) : tableNameFor(input.datasetId, 0);
+  // Every resource shares the fact schema (planLoad checks it): their rows are in the one fact table.
   return {
     id: input.datasetId,
-    model: babbageModelOf(model, [factTable], resources.map((resource) => resource.fields)),
+    model: babbageModelOf(model, factTableFor(input.datasetId), resources[0]?.fields ?? []),
     package: { ...descriptor, owner: input.owner, private: isPrivate, author, count_of_rows: loaded.rows },
     origin_url: input.descriptorUrl,
     dataset: descriptor.name,

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The PostgreSQL tables of a dataset's resources: derived from a hash of the
- * dataset id, never from user text. `fdp_<hash>_<resource index>`.
+ * The PostgreSQL names of a dataset: derived from a hash of the dataset id,
+ * never from user text. `fdp_<hash>_<resource index>` names a resource's
+ * load checkpoint (and, before the one fact table, its table).
  */
 export function tablePrefixFor(datasetId: string): string {
   return `fdp_${createHash('sha256').update(datasetId).digest('hex').slice(0, 24)}`;
@@ -12,7 +13,10 @@ export function tableNameFor(datasetId: string, resourceIndex: number): string {
   return `${tablePrefixFor(datasetId)}_${resourceIndex}`;
 }
 
-/** The view joining a dataset's resource tables (UNION ALL) when it has several: its model's fact table. */
-export function factViewFor(datasetId: string): string {
-  return `${tablePrefixFor(datasetId)}_fact`;
+/**
+ * The dataset's fact table: every resource's rows in one table with an
+ * `_id` primary key (os-api's babbage counts `_count` over it).
+ */
+export function factTableFor(datasetId: string): string {
+  return `${tablePrefixFor(datasetId)}_facts`;
 }
