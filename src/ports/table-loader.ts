@@ -23,11 +23,16 @@ export interface TableLoadTarget {
 }
 
 export interface TableLoadResult {
-  /** Rows in the table now. */
+  /** Rows of the resource in the table now. */
   rows: number;
   /** Rows that an earlier attempt of the same load had committed, and this one skipped. */
   resumedAt: number;
+  /** Who read the CSV: PostgreSQL's COPY itself, or Conductor's casting path (see native-csv-copy.ts). */
+  parsedBy: 'postgresql' | 'conductor';
 }
+
+/** Opens the resource's bytes (again: a resource PostgreSQL cannot read after all is read a second time). */
+export type OpenSource = () => AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 /** What a finished load puts in place at once. */
 export interface TablePublication {
@@ -47,7 +52,7 @@ export interface TablePublication {
  */
 export interface TableLoader {
   /** Loads one resource into the fact table aside (`<table>__loading`), committing in checkpoints; nothing readers see changes. */
-  load(target: TableLoadTarget, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult>;
+  load(target: TableLoadTarget, source: OpenSource, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult>;
   /** In one transaction: the aside fact table gets its primary key and replaces the dataset's tables; the dataset row is written. Idempotent for one load. */
   publish(publication: TablePublication): Promise<void>;
   /** Drops every aside table and checkpoint under the prefix (a failed load leaves nothing behind). */

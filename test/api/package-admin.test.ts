@@ -104,10 +104,10 @@ describe('package administration', () => {
     await indexPackage(id);
     const table = factTableFor(id);
     const target = { prefix: tablePrefixFor(id), table, checkpointKey: tableNameFor(id, 0), columns: columnsFor([{ name: 'a', type: 'integer' }]), dialect: defaultCsvDialect };
-    await new PostgresTableLoader(orm).load({ ...target, loadId: 'first' }, ['a\n1\n2\n'], () => undefined);
+    await new PostgresTableLoader(orm).load({ ...target, loadId: 'first' }, () => ['a\n1\n2\n'], () => undefined);
     await new PostgresTableLoader(orm).publish({ loadId: 'first', prefix: tablePrefixFor(id), table, dataset: { id, owner, title: 't', description: null, stage: 'download', published: false, files: [] } });
     // An interrupted re-load leaves rows aside and a checkpoint: delete removes those too.
-    await expect(new PostgresTableLoader(orm, 1).load({ ...target, loadId: 'second' }, (async function* () {
+    await expect(new PostgresTableLoader(orm, 1).load({ ...target, loadId: 'second' }, () => (async function* () {
       yield 'a\n1\n2\n';
       throw new Error('worker lost');
     })(), () => undefined)).rejects.toThrow(/worker lost/);

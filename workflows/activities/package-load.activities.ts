@@ -118,7 +118,7 @@ export function createLoadActivities(deps: LoadDeps) {
         context.heartbeat({ resource: resource.index, rows: committed });
       }, deps.heartbeatEveryMs ?? 5_000);
       try {
-        const source = counted(limited(concatenated(deps, resource), deps.maxResourceBytes, `${resource.name}`), (bytes) => (bytesRead += bytes));
+        const source = () => counted(limited(concatenated(deps, resource), deps.maxResourceBytes, `${resource.name}`), (bytes) => (bytesRead += bytes));
         const result = await deps.tables.load(
           {
             prefix: tablePrefixFor(input.datasetId),

@@ -5,8 +5,9 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CoreError } from '../../core/errors.js';
 import { casterFor, columnTypeOf } from '../../core/packages/table-schema-cast.js';
-import type { TableLoader, TableLoadResult, TableLoadTarget, TablePublication } from '../../ports/table-loader.js';
+import type { OpenSource, TableLoader, TableLoadResult, TableLoadTarget, TablePublication } from '../../ports/table-loader.js';
 import { csvRecordBatches, defaultGatherChars } from '../csv/csv-records.js';
+import { nativeCopyEncoding, nativeCopySql, RecordCounter, splitHeader } from './native-csv-copy.js';
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
 const needsEscape = /[\\\t\n\r]/;
@@ -40,7 +41,7 @@ export class PostgresTableLoader implements TableLoader {
     private readonly gatherChars = defaultGatherChars,
   ) {}
 
-  async load(target: TableLoadTarget, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult> {
+  async load(target: TableLoadTarget, source: OpenSource, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult> {
     checkNames(target.prefix, target.table, target.checkpointKey);
     for (const { column } of target.columns) if (!identifier.test(column) || column === '_id') throw new Error(`unsafe column name ${JSON.stringify(column)}`);
     const aside = `${target.table}__loading`;
@@ -48,8 +49,16 @@ export class PostgresTableLoader implements TableLoader {
     const client = await pool.connect();
     try {
       const resumedAt = await this.prepare(client, target, aside);
-      const rows = await this.copyRows(client, target, aside, source, resumedAt, onProgress);
-      return { rows, resumedAt };
+      // PostgreSQL reads the file itself where it can; the casting path takes over where it cannot.
+      const encoding = nativeCopyEncoding(target);
+      let from = resumedAt;
+      if (encoding) {
+        const native = await this.copyNative(client, target, aside, source(), encoding, resumedAt, onProgress);
+        if (native.done) return { rows: native.rows, resumedAt, parsedBy: 'postgresql' };
+        from = native.committed;
+      }
+      const rows = await this.copyRows(client, target, aside, source(), from, onProgress);
+      return { rows, resumedAt, parsedBy: 'conductor' };
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       // Bad input will not load on a retry either: nothing of the load is kept. Other
@@ -88,6 +97,106 @@ export class PostgresTableLoader implements TableLoader {
     await client.query('insert into package_load_checkpoints (table_name, load_id, rows_committed) values ($1, $2, 0)', [target.checkpointKey, target.loadId]);
     await client.query('commit');
     return 0;
+  }
+
+  /**
+   * The resource's bytes straight into COPY (FORMAT csv), split at record
+   * boundaries into transactions of `checkpointRows` records, each with the
+   * resource's checkpoint; a resumed load skips the records committed
+   * before. `done` false when the header is not the schema's or PostgreSQL
+   * refuses a value: the casting path then goes on after `committed` (the
+   * refused transaction is rolled back).
+   */
+  private async copyNative(
+    client: PoolClient,
+    target: TableLoadTarget,
+    aside: string,
+    source: ReturnType<OpenSource>,
+    encoding: string,
+    resumedAt: number,
+    onProgress: (rowsCommitted: number) => void,
+  ): Promise<{ done: true; rows: number } | { done: false; committed: number }> {
+    const { dialect, columns } = target;
+    let records: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> = source;
+    let delimiter = dialect.delimiter;
+    if (dialect.header) {
+      const split = await splitHeader(source, target);
+      if (!split.header || split.header.length !== columns.length || split.header.some((name, i) => name.trim() !== columns[i]?.field)) return { done: false, committed: resumedAt };
+      records = split.rest;
+      delimiter = split.delimiter;
+    }
+    if (!delimiter) return { done: false, committed: resumedAt };
+    const copySql = nativeCopySql(aside, target, delimiter, encoding);
+    const counter = new RecordCounter(dialect.quoteChar.charCodeAt(0), dialect.escapeChar.charCodeAt(0));
+    const encoder = new TextEncoder();
+    let copy: ReturnType<typeof copyFrom> | undefined;
+    let copyError: Error | undefined;
+    let committed = resumedAt;
+    // Records counted in the open transaction (a last one without a line feed is counted by PostgreSQL only).
+    let pending = 0;
+    let skip = resumedAt;
+
+    const begin = async () => {
+      await client.query('begin');
+      // Dates in the ISO order only: a day-first or month-first date is not guessed (it fails, and the casting path says so).
+      await client.query("set local datestyle = 'ISO, YMD'");
+      copy = client.query(copyFrom(copySql));
+      copy.on('error', (error: Error) => (copyError ??= error));
+    };
+    const write = async (bytes: Uint8Array) => {
+      if (!bytes.byteLength) return;
+      if (!copy) await begin();
+      if (!copy?.write(bytes)) await once(copy as NonNullable<typeof copy>, 'drain');
+    };
+    const commit = async () => {
+      if (!copy) return;
+      const open = copy;
+      copy = undefined;
+      open.end();
+      await finished(open);
+      committed += open.rowCount;
+      pending = 0;
+      await client.query('update package_load_checkpoints set rows_committed = $2, updated_at = now() where table_name = $1 and load_id = $3', [target.checkpointKey, committed, target.loadId]);
+      await client.query('commit');
+      onProgress(committed);
+    };
+
+    try {
+      for await (const chunk of records) {
+        let bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+        if (skip > 0) {
+          const { records: skipped, end } = counter.count(bytes, skip);
+          skip -= skipped;
+          if (skip > 0) continue;
+          bytes = bytes.subarray(end);
+        }
+        while (bytes.byteLength) {
+          const wanted = this.checkpointRows - pending;
+          const { records: counted, end } = counter.count(bytes, wanted);
+          if (counted < wanted) {
+            await write(bytes);
+            pending += counted;
+            break;
+          }
+          await write(bytes.subarray(0, end));
+          await commit();
+          bytes = bytes.subarray(end);
+        }
+        if (copyError) throw copyError;
+      }
+      await commit();
+      return { done: true, rows: committed };
+    } catch (error) {
+      // An open COPY must be ended before the connection can roll back: destroying it sends CopyFail.
+      if (copy) {
+        const aborted = once(copy, 'close').catch(() => undefined);
+        copy.destroy(error as Error);
+        await aborted;
+      }
+      await client.query('rollback');
+      if (isDataError(copyError ?? error)) return { done: false, committed };
+      throw error;
+    }
   }
 
   private async copyRows(
@@ -230,6 +339,12 @@ export class PostgresTableLoader implements TableLoader {
     await client.query(`drop table if exists "${aside}"`);
     await client.query("delete from package_load_checkpoints where table_name like $1 escape '\\'", [`${prefix}\\_%`]);
   }
+}
+
+/** PostgreSQL refused a value (SQLSTATE class 22, data exception: a bad number, date or byte, a row of the wrong length). */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
 }
 
 /** Table names are made by table-names.ts from a hash; anything else is refused before it reaches SQL. */

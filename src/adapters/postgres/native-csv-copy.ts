@@ -1,0 +1,157 @@
+import { sniffDelimiter } from '../../core/packages/csv-dialect.js';
+import type { TableLoadTarget } from '../../ports/table-loader.js';
+import { csvRecordBatches } from '../csv/csv-records.js';
+
+/**
+ * When PostgreSQL can read a resource's CSV itself (`COPY … (FORMAT csv)`),
+ * the loader streams the file's bytes straight in: no parsing or casting in
+ * Node. That is when every field is of a type PostgreSQL reads as Table
+ * Schema means it with no rules attached (string, integer, number, boolean,
+ * an ISO date), missing values are only the empty cell, and the encoding is
+ * one PostgreSQL converts. Anything PostgreSQL then refuses (a "nfp" marker,
+ * `40,800,000`, a date in another form, a wrong number of cells) sends the
+ * resource to the casting path, which reads what it can and names the row
+ * and column of what it cannot.
+ */
+
+// Table Schema encodings (normalised WHATWG labels) → PostgreSQL's names. WHATWG reads latin-1 as windows-1252.
+const postgresEncodings: Record<string, string> = { 'utf-8': 'UTF8', 'windows-1252': 'WIN1252' };
+const nativeTypes = new Set(['string', 'integer', 'number', 'boolean', 'date']);
+
+/** The COPY options for the target, or undefined when PostgreSQL cannot read it as Table Schema would. */
+export function nativeCopyEncoding(target: TableLoadTarget): string | undefined {
+  const { dialect, columns, missingValues } = target;
+  const encoding = postgresEncodings[dialect.encoding];
+  if (!encoding || dialect.skipInitialSpace) return undefined;
+  if (missingValues && !(missingValues.length === 1 && missingValues[0] === '')) return undefined;
+  for (const { type, rules } of columns) {
+    if (!nativeTypes.has(type)) return undefined;
+    if ((rules.format && rules.format !== 'default') || rules.groupChar || (rules.decimalChar && rules.decimalChar !== '.') || rules.bareNumber === false || rules.trueValues || rules.falseValues) return undefined;
+  }
+  return encoding;
+}
+
+/** A single character as a SQL string literal. */
+const literal = (char: string) => `'${char.replaceAll("'", "''")}'`;
+
+/** The COPY statement for the CSV's records (its header already taken off), every empty cell — quoted or not — NULL. */
+export function nativeCopySql(aside: string, target: TableLoadTarget, delimiter: string, encoding: string): string {
+  const columns = target.columns.map((column) => `"${column.column}"`).join(', ');
+  const { quoteChar, escapeChar } = target.dialect;
+  return `copy "${aside}" (${columns}) from stdin with (format csv, delimiter ${literal(delimiter)}, quote ${literal(quoteChar)}, escape ${literal(escapeChar)}, encoding '${encoding}', force_null (${columns}))`;
+}
+
+/** The header line of a CSV and what follows it, as read from the start of a byte stream. */
+export interface SplitHeader {
+  /** The first record's cells (BOM dropped), or undefined when the file has no line end in its first MiB. */
+  header: string[] | undefined;
+  delimiter: string;
+  /** The bytes after the header line: the rest of the first chunks, then the stream. */
+  rest: AsyncGenerator<Uint8Array>;
+}
+
+const maxHeaderBytes = 1024 * 1024;
+
+/** Takes the header line off a stream of bytes (the first record, read as the casting path reads it). */
+export async function splitHeader(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, target: TableLoadTarget): Promise<SplitHeader> {
+  const iterator = (Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<Uint8Array | string>)[Symbol.iterator]()) as AsyncIterator<Uint8Array | string>;
+  const encoder = new TextEncoder();
+  let head = new Uint8Array(0);
+  let lineEnd = -1;
+  let done = false;
+  while (lineEnd < 0 && head.byteLength <= maxHeaderBytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const bytes = typeof next.value === 'string' ? encoder.encode(next.value) : next.value;
+    const joined = new Uint8Array(head.byteLength + bytes.byteLength);
+    joined.set(head);
+    joined.set(bytes, head.byteLength);
+    head = joined;
+    lineEnd = head.indexOf(10);
+  }
+  const headerBytes = lineEnd >= 0 ? head.subarray(0, lineEnd + 1) : done ? head : undefined;
+  const firstLine = headerBytes ? new TextDecoder(target.dialect.encoding).decode(headerBytes).replace(/^\uFEFF/, '').replace(/\r?\n$/, '') : '';
+  const delimiter = target.dialect.delimiter ?? sniffDelimiter(firstLine, target.dialect.quoteChar, target.columns.length);
+  let header: string[] | undefined;
+  if (headerBytes) {
+    for await (const records of csvRecordBatches([headerBytes], { ...target.dialect, delimiter }, { expectedFields: target.columns.length })) {
+      header ??= records[0];
+    }
+  }
+  const remainder = lineEnd >= 0 ? head.subarray(lineEnd + 1) : new Uint8Array(0);
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    if (remainder.byteLength) yield remainder;
+    if (done) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield typeof next.value === 'string' ? encoder.encode(next.value) : next.value;
+  }
+  return { header, delimiter, rest: rest() };
+}
+
+/**
+ * Counts CSV records in raw bytes without parsing them: a record ends at a
+ * line feed outside quotes. That is enough to split a file into COPY
+ * transactions at record boundaries and to skip the records a resumed load
+ * committed before (as timescaledb-parallel-copy splits its input). Line
+ * feeds and quotes are single bytes in UTF-8 and windows-1252 alike.
+ */
+export class RecordCounter {
+  private quoted = false;
+  private escaping = false;
+
+  constructor(
+    private readonly quote: number,
+    private readonly escape: number,
+  ) {}
+
+  /** Counts up to `wanted` record ends in `bytes`: how many, and the offset just after the last one counted. */
+  count(bytes: Uint8Array, wanted: number): { records: number; end: number } {
+    return this.escape === this.quote ? this.countDoubled(bytes, wanted) : this.countEscaped(bytes, wanted);
+  }
+
+  /** Quotes escaped by doubling: a doubled quote toggles twice, so only quotes and line feeds matter, found with indexOf. */
+  private countDoubled(bytes: Uint8Array, wanted: number): { records: number; end: number } {
+    let records = 0;
+    let end = 0;
+    let at = 0;
+    let nextQuote = bytes.indexOf(this.quote);
+    let nextLine = bytes.indexOf(10);
+    while (records < wanted && at < bytes.length) {
+      if (this.quoted) {
+        if (nextQuote < 0) break;
+        this.quoted = false;
+        at = nextQuote + 1;
+      } else if (nextLine >= 0 && (nextQuote < 0 || nextLine < nextQuote)) {
+        records += 1;
+        end = at = nextLine + 1;
+      } else if (nextQuote >= 0) {
+        this.quoted = true;
+        at = nextQuote + 1;
+      } else break;
+      if (nextQuote >= 0 && nextQuote < at) nextQuote = bytes.indexOf(this.quote, at);
+      if (nextLine >= 0 && nextLine < at) nextLine = bytes.indexOf(10, at);
+    }
+    return { records, end };
+  }
+
+  /** Another escape character (such as a backslash) inside quotes: read byte by byte. */
+  private countEscaped(bytes: Uint8Array, wanted: number): { records: number; end: number } {
+    let records = 0;
+    let end = 0;
+    for (let i = 0; i < bytes.length && records < wanted; i++) {
+      const byte = bytes[i];
+      if (this.quoted) {
+        if (this.escaping) this.escaping = false;
+        else if (byte === this.escape) this.escaping = true;
+        else if (byte === this.quote) this.quoted = false;
+      } else if (byte === this.quote) this.quoted = true;
+      else if (byte === 10) {
+        records += 1;
+        end = i + 1;
+      }
+    }
+    return { records, end };
+  }
+}
