@@ -16,6 +16,7 @@ import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
 import { benchPermissionToken, cpuPerUnit, formatPerUnit, fromBuild, residentBytes, stackProcesses, startBenchStack } from './bench-stack.ts';
 
 // 3M as well: the 100k load is too short for the worker's heap to reach its working size,
@@ -64,6 +65,27 @@ function descriptor(name: string) {
   };
 }
 
+/**
+ * The phases of one load from its workflow history's event times: until the
+ * resource's activity is scheduled (start, status records, fetch and
+ * validation as local activities), its wait in the task queue, its run (the
+ * COPY), and from its end to the workflow's (model, registry, swap).
+ */
+async function historyBreakdown(client: Client, workflowId: string): Promise<string> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const events = (history.events ?? []).map((event) => ({ type: String(event.eventType ?? ''), at: Number(event.eventTime?.seconds ?? 0) * 1000 + Number(event.eventTime?.nanos ?? 0) / 1e6, event }));
+  const first = events[0]?.at ?? 0;
+  const find = (predicate: (event: (typeof events)[number]) => boolean) => events.find(predicate)?.at ?? Number.NaN;
+  const scheduled = find((event) => event.event.activityTaskScheduledEventAttributes != null);
+  const started = find((event) => event.event.activityTaskStartedEventAttributes != null);
+  const completed = find((event) => event.event.activityTaskCompletedEventAttributes != null);
+  const end = events.at(-1)?.at ?? Number.NaN;
+  const markers = events.filter((event) => event.event.markerRecordedEventAttributes != null).length;
+  const workflowTasks = events.filter((event) => event.event.workflowTaskCompletedEventAttributes != null).length;
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  return `before the COPY ${seconds(scheduled - first)} | queued ${seconds(started - scheduled)} | COPY ${seconds(completed - started)} | after ${seconds(end - completed)} | total ${seconds(end - first)} (${markers} local activities, ${workflowTasks} workflow tasks)`;
+}
+
 const stack = await startBenchStack();
 try {
   const env = stack.conductorEnv;
@@ -86,6 +108,8 @@ try {
   const residentMiB = () => residentBytes(worker?.pid) / 1024 / 1024;
   const peaks = new Map<number, number>();
   const idleBefore = residentMiB();
+  const histories: string[] = [];
+  const temporal = new Client({ connection: await Connection.connect({ address: stack.urls.temporal }) });
 
   for (const rows of sizes) {
     const name = `bench-${rows}-${results.length}`;
@@ -107,7 +131,7 @@ try {
       async () => {
         const upload = await fetch(`${stack.urls.gateway}/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
         if (upload.status !== 200) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
-        let answer: { status: string; progress?: number; error?: string } = { status: 'queued' };
+        let answer: { status: string; progress?: number; error?: string; dataset_id?: string } = { status: 'queued' };
         while (answer.status !== 'done' && answer.status !== 'fail') {
           await sleep(100);
           answer = (await (await fetch(`${stack.urls.gateway}/package/status?datapackage=${encodeURIComponent(url)}`)).json()) as typeof answer;
@@ -142,6 +166,7 @@ try {
     cpuLines.push(`${String(rows).padStart(9)} rows | workflow: ${formatPerUnit(workflowCpu, 2)} | psql \\copy: ${formatPerUnit(copyCpu, 2)}`);
     if (copy.status !== 0) throw new Error('psql \\copy failed');
 
+    histories.push(`${String(rows).padStart(9)} rows | ${await historyBreakdown(temporal, `load:${status.dataset_id}`)}`);
     peaks.set(rows, peak);
     const throughput = rows / workflowSeconds;
     const baseline = rows / baselineSeconds;
@@ -154,8 +179,11 @@ try {
   console.log(`\nworker peak = the worker process's peak resident memory (VmRSS sampled every 20 ms) during that load; ${idleBefore.toFixed(0)} MiB before the first.`);
   console.log('seconds from upload until /package/status first showed each step:\n');
   for (const line of timelines) console.log(line);
+  console.log('\nwhere the time goes, from the workflow history (seconds; local activities are the status records and the short steps):\n');
+  for (const line of histories) console.log(line);
   console.log(`\nCPU time per row (µs), by process (${availableParallelism()} cores):\n`);
   for (const line of cpuLines) console.log(line);
+  await temporal.connection.close();
   const peakOf = (rows: number) => peaks.get(rows) ?? Number.NaN;
   console.log(`ratio worker peak 1M ÷ 100k: ${(peakOf(1_000_000) / peakOf(100_000)).toFixed(2)}   3M ÷ 100k: ${(peakOf(3_000_000) / peakOf(100_000)).toFixed(2)}\n`);
 } finally {

@@ -37,6 +37,8 @@ export interface LoadStatusUpdate {
   progress: number;
   /** While `loading-data`: the resource being loaded (its committed rows count too). */
   resource?: number;
+  /** Steps the load passed through on its way to `status`, with nothing to do in between: recorded in the same write. */
+  passing?: LoadStatusName[];
   error?: string;
   runId: string;
 }

@@ -14,8 +14,9 @@ import { historiesDir, readHistory } from '../support/histories.ts';
 describe('workflow replay', () => {
   const files = readdirSync(historiesDir).filter((name) => name.endsWith('.binpb'));
 
-  it('has the recorded histories of a success, a failure and a resumed load', () => {
-    expect(files.sort()).toEqual(['load-bad-value.binpb', 'load-done.binpb', 'load-resumed-after-worker-kill.binpb']);
+  it('has the recorded histories of a success, a failure and a resumed load, from before and after the steps were recorded together', () => {
+    const loads = ['load-bad-value', 'load-done', 'load-resumed-after-worker-kill'];
+    expect(files.sort()).toEqual([...loads, ...loads.map((name) => `${name}-steps-together`)].map((name) => `${name}.binpb`).sort());
   });
 
   it('replays every one with the current workflow code', async () => {

@@ -31,7 +31,8 @@ export class LoadStatusRepository implements LoadStatusStore {
   }
 
   async record(load: LoadIdentity, update: LoadStatusUpdate): Promise<void> {
-    const step = JSON.stringify([{ status: update.status, at: new Date().toISOString(), rows: update.progress }]);
+    const at = new Date().toISOString();
+    const step = JSON.stringify([...(update.passing ?? []), update.status].map((status) => ({ status, at, rows: update.progress })));
     await this.orm.em.getConnection().execute(
       `insert into package_loads (descriptor_url, dataset_id, owner, workflow_id, run_id, status, progress, resource, error, steps, started_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, now(), now())
