@@ -85,6 +85,23 @@ describe('loading the demo Fiscal Data Packages', () => {
     }
   });
 
+  it('loads a windows-1252 package with `40,800,000`-style amounts (groupChar) to the exact cent, names decoded', async () => {
+    const folder = join(fixtures, 'fdp-keys', 'windows-1252-grouped');
+    const url = await uploadPackage(userToken, owner, `cp1252-${randomBytes(3).toString('hex')}`, filesOf(folder));
+    await startLoad(userToken, url);
+    const { last } = await follow(url);
+    expect(last).toMatchObject({ status: 'done', progress: 200 });
+    const table = factTableFor(String(last.dataset_id));
+    const text = new TextDecoder('windows-1252').decode(readFileSync(join(folder, 'data', 'presupuesto.csv')));
+    const amounts = text.trim().split('\r\n').slice(1).map((line) => line.split(';')[3]!.replaceAll('"', '').replaceAll(',', ''));
+    // Cents as integers, so the expected total is exact.
+    const cents = amounts.reduce((sum, amount) => sum + BigInt(Math.round(Number(amount) * 100)), 0n);
+    const [loaded] = await sql<{ total: string; max: string }>(`select (sum(c_importe) * 100)::bigint::text as total, max(c_importe)::text as max from "${table}"`);
+    expect(loaded?.total).toBe(cents.toString());
+    expect(await sql(`select count(*)::int as n from "${table}" where c_importe = 40800000 and c_regi_n = 'País Vasco'`)).toEqual([{ n: 1 }]);
+    expect(await sql(`select distinct c_regi_n as region from "${table}" where c_regi_n like 'Cata%'`)).toEqual([{ region: 'Cataluña' }]);
+  });
+
   it('reads the FDP 1.0 model: value columns are measures with their currency, columnType groups the others into dimensions', async () => {
     const folder = join(fixtures, 'fdp-1.0', 'eu-allocations');
     const url = await uploadPackage(userToken, owner, `fdp1-${randomBytes(3).toString('hex')}`, filesOf(folder));
