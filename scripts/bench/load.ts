@@ -185,7 +185,9 @@ try {
   for (const line of cpuLines) console.log(line);
   await temporal.connection.close();
   const peakOf = (rows: number) => peaks.get(rows) ?? Number.NaN;
-  console.log(`ratio worker peak 1M ÷ 100k: ${(peakOf(1_000_000) / peakOf(100_000)).toFixed(2)}   3M ÷ 100k: ${(peakOf(3_000_000) / peakOf(100_000)).toFixed(2)}\n`);
+  const smallest = Math.min(...peaks.keys());
+  const ratios = [...peaks.keys()].filter((rows) => rows !== smallest).map((rows) => `${rows.toLocaleString('en')} ÷ ${smallest.toLocaleString('en')}: ${(peakOf(rows) / peakOf(smallest)).toFixed(2)}`);
+  console.log(`ratio worker peak ${ratios.join('   ')}\n`);
 } finally {
   await stack.dispose();
 }
