@@ -15,7 +15,7 @@ try {
   const owner = createHash('md5').update('bench@example.test').digest('hex');
   const token = await benchPermissionToken(stack, owner);
   const objectStore = { endpoint: env.S3_ENDPOINT, publicEndpoint: env.S3_PUBLIC_ENDPOINT, accessKey: env.S3_ACCESS_KEY, secretKey: env.S3_SECRET_KEY, bucket: 'conductor-datastore', region: 'us-east-1' };
-  const inProcess = new DatastoreService(new SigV4UploadSigner(objectStore), { maxFiles: 1000, maxFileBytes: 5 * 1024 ** 3, urlExpirySeconds: 259200 }, referencePrefixes('localhost', 'conductor-datastore'));
+  const inProcess = new DatastoreService(new SigV4UploadSigner(objectStore), { maxFiles: 1000, maxFileBytes: 5 * 1024 ** 3, urlExpirySeconds: 259200 }, referencePrefixes(String(env.S3_PUBLIC_ENDPOINT), 'conductor-datastore'));
   const permission = { userid: owner, service: 'os.datastore', permissions: { 'datapackage-upload': true } };
 
   const body = (files: number) => ({
