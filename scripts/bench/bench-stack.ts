@@ -7,6 +7,18 @@ import { cacheDir, repoRoot } from '../stack/paths.ts';
 import { freeStackPorts, startStack, type RunningStack } from '../stack/stack.ts';
 
 /**
+ * BENCH_SMOKE=1: the benchmark runs with tiny sizes to show that it still
+ * works end to end (the test suite runs every benchmark so), not to measure;
+ * the build is the caller's (the test run has just made it).
+ */
+export const smoke = process.env.BENCH_SMOKE === '1';
+
+/** The full size of a benchmark, or the tiny one in a smoke run. */
+export function sized<T>(full: T, tiny: T): T {
+  return smoke ? tiny : full;
+}
+
+/**
  * Installs, builds and starts a private stack on free ports for one benchmark run.
  * BENCH_CPU_PROFILE=<folder> runs the server and worker with --cpu-prof (each
  * process writes its profile there when the stack stops; read one with
@@ -18,7 +30,7 @@ export async function startBenchStack(extraEnv: NodeJS.ProcessEnv = {}): Promise
   const nodeOptions = [profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : '', process.env.BENCH_NODE_OPTIONS ?? ''].join(' ').trim();
   const profiling = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
   const installed = await installStack();
-  await build(join(cacheDir, 'bench-logs', 'build.log'));
+  if (!smoke) await build(join(cacheDir, 'bench-logs', 'build.log'));
   const dataDir = mkdtempSync(join(tmpdir(), 'conductor-bench-'));
   const ports = await freeStackPorts();
   const stack = await startStack(

@@ -5,7 +5,7 @@
  * ratio is what the gateway, gRPC and JSON add).
  */
 import { createHash } from 'node:crypto';
-import { benchPermissionToken, fromBuild, startBenchStack, summarize } from './bench-stack.ts';
+import { benchPermissionToken, fromBuild, startBenchStack, summarize, sized } from './bench-stack.ts';
 
 const stack = await startBenchStack();
 try {
@@ -38,7 +38,8 @@ try {
 
   console.log('\n/datastore/authorize — milliseconds per request (mean, p50, p99) and per file (mean)\n');
   console.log('files  rounds | through Envoy: mean    p50    p99  per-file | in-process: mean  per-file | ratio');
-  for (const [files, rounds] of [[1, 200], [100, 50], [1000, 10]] as const) {
+  const sizes: [files: number, rounds: number][] = sized([[1, 200], [100, 50], [1000, 10]], [[1, 2], [10, 2]]);
+  for (const [files, rounds] of sizes) {
     const payload = JSON.stringify(body(files));
     const viaGateway = await time(async () => {
       const response = await fetch(`${stack.urls.gateway}/datastore/authorize`, { method: 'POST', body: payload, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });

@@ -17,10 +17,10 @@
 import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { cpuPerUnit, fromBuild, startBenchStack, stackProcesses, type ProcessGroups } from './bench-stack.ts';
+import { cpuPerUnit, fromBuild, startBenchStack, stackProcesses, type ProcessGroups, sized } from './bench-stack.ts';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const seconds = Number(process.env.BENCH_SECONDS ?? sized(10, 1));
+const connections = Number(process.env.BENCH_CONNECTIONS ?? sized(100, 4));
 
 const stack = await startBenchStack();
 try {
@@ -50,7 +50,7 @@ try {
   const results = new Map<string, { perSecond: number; p50: number; p99: number; wrong: number; cpuUsPerRequest: Record<string, number> }>();
   for (const target of targets.filter((candidate) => candidate.name.includes(process.env.BENCH_ONLY ?? ''))) {
     const options = { url: `${stack.urls.gateway}${target.path}`, headers: target.headers, connections };
-    await autocannon({ ...options, duration: 2 });
+    await autocannon({ ...options, duration: sized(2, 1) });
     const { result: run, usPerUnit } = await cpuPerUnit(groups, () => autocannon({ ...options, duration: seconds }), (done) => done.requests.total);
     const wrong = run.non2xx - (target.status === 404 ? run.requests.total : 0) + run.errors + run.timeouts;
     results.set(target.name, { perSecond: run.requests.average, p50: run.latency.p50, p99: run.latency.p99, wrong, cpuUsPerRequest: usPerUnit });

@@ -17,12 +17,12 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
-import { benchPermissionToken, cpuPerUnit, formatPerUnit, fromBuild, residentBytes, stackProcesses, startBenchStack } from './bench-stack.ts';
+import { benchPermissionToken, cpuPerUnit, formatPerUnit, fromBuild, residentBytes, stackProcesses, startBenchStack, sized } from './bench-stack.ts';
 
 // 3M as well: the 100k load is too short for the worker's heap to reach its working size,
 // so comparing 1M with 3M is what shows whether memory grows with rows.
 // LOAD_ROWS=1000000 (comma-separated) measures other sizes, e.g. for a profile (BENCH_CPU_PROFILE) of one load.
-const sizes = process.env.LOAD_ROWS ? process.env.LOAD_ROWS.split(',').map(Number) : [100_000, 1_000_000, 3_000_000];
+const sizes = process.env.LOAD_ROWS ? process.env.LOAD_ROWS.split(',').map(Number) : sized([100_000, 1_000_000, 3_000_000], [2_000, 3_000]);
 
 const fields = [
   { name: 'id', type: 'integer', sql: 'bigint' },

@@ -5,10 +5,10 @@
  * the same adapter in the same run, one search in flight and four. The ratio
  * is the gateway and service overhead.
  */
-import { cpuPerUnit, formatPerUnit, fromBuild, measure, stackProcesses, startBenchStack } from './bench-stack.ts';
+import { cpuPerUnit, formatPerUnit, fromBuild, measure, stackProcesses, startBenchStack, sized } from './bench-stack.ts';
 
-const documents = 10_000;
-const requests = 400;
+const documents = sized(10_000, 200);
+const requests = sized(400, 5);
 // 1 in flight: the latency the path adds to an idle stack. 4 in flight: the two cores saturated, where the ratio is
 // the CPU each path costs per search.
 const concurrencies = [1, 4];
@@ -63,7 +63,7 @@ try {
     },
   ];
 
-  const warmup = 20;
+  const warmup = sized(20, 2);
   // CPU time per search of each process on the path (benchmark = the HTTP or Elasticsearch client in this process).
   const { envoy, servers, elasticsearch } = stackProcesses(stack);
   const groups = { benchmark: () => [process.pid], envoy, servers, elasticsearch };
@@ -80,8 +80,8 @@ try {
   // of warm-up, the path measured first spent twice the Elasticsearch CPU per search; with 200 of each, measuring
   // the same queries again later still took Elasticsearch's CPU per search from 7.5 to 3.1 ms.
   for (const { http, query } of queries) {
-    await measure(viaGateway(http), { requests: 1000, concurrency: 4, warmup: 0 });
-    await measure(straight(query), { requests: 1000, concurrency: 4, warmup: 0 });
+    await measure(viaGateway(http), { requests: sized(1000, 5), concurrency: 4, warmup: 0 });
+    await measure(straight(query), { requests: sized(1000, 5), concurrency: 4, warmup: 0 });
   }
 
   console.log(`\n${requests} requests each; milliseconds p50 / p99, and requests per second\n`);

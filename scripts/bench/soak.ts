@@ -12,11 +12,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { benchPermissionToken, residentBytes, startBenchStack } from './bench-stack.ts';
+import { benchPermissionToken, residentBytes, startBenchStack, sized } from './bench-stack.ts';
 
-const loadMinutes = Number(process.env.SOAK_LOAD_MINUTES ?? 4);
-const idleMinutes = Number(process.env.SOAK_IDLE_MINUTES ?? 5);
-const connections = Number(process.env.SOAK_CONNECTIONS ?? 200);
+const loadMinutes = Number(process.env.SOAK_LOAD_MINUTES ?? sized(4, 1));
+const idleMinutes = Number(process.env.SOAK_IDLE_MINUTES ?? sized(5, 1));
+const connections = Number(process.env.SOAK_CONNECTIONS ?? sized(200, 4));
+// A smoke run's "minutes" last a second.
+const minuteSeconds = sized(60, 1);
 
 const stack = await startBenchStack();
 try {
@@ -50,13 +52,13 @@ try {
 
   console.log(`\nserver memory (${servers.length} server processes, summed), ${connections} connections, ${loadMinutes} min of load, ${idleMinutes} min idle\n`);
   await report('start');
-  const warmup = await load(20, 10);
-  await sleep(30_000);
+  const warmup = await load(sized(20, 1), 10);
+  await sleep(sized(30_000, 1_000));
   const warm = await report('warmed up', warmup);
-  for (let minute = 1; minute <= loadMinutes; minute++) await report(`load, minute ${minute}`, await load(60));
+  for (let minute = 1; minute <= loadMinutes; minute++) await report(`load, minute ${minute}`, await load(minuteSeconds));
   let last = 0;
   for (let minute = 1; minute <= idleMinutes; minute++) {
-    await sleep(60_000);
+    await sleep(minuteSeconds * 1000);
     last = await report(`idle, minute ${minute}`);
   }
   console.log(`\nratio (RSS after idle ÷ RSS warmed up): ${(last / warm).toFixed(2)}\n`);

@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import sodium from 'libsodium-wrappers';
-import { cpuPerUnit, formatPerUnit, fromBuild, measure, stackProcesses, startBenchStack } from './bench-stack.ts';
+import { cpuPerUnit, formatPerUnit, fromBuild, measure, stackProcesses, startBenchStack, sized } from './bench-stack.ts';
 
-const rounds = 1000;
+const rounds = sized(1000, 5);
 const concurrency = 4;
-const warmup = 50;
+const warmup = sized(50, 2);
 
 const stack = await startBenchStack();
 try {
