@@ -166,6 +166,9 @@ describe('PostgresTableLoader', () => {
     // PostgreSQL would read 05/01/2020 by its DateStyle; Table Schema's default date format is ISO only.
     await expect(loader.load(target('fdp_m3', columns), () => ['amount,day\n1,05/01/2020\n'], ignore)).rejects.toThrow(/row 1, column "day": "05\/01\/2020" is not/);
     await expect(loader.load(target('fdp_m4', columns), () => ['amount,day\n1,2024-01-01\n12x,2024-01-02\n'], ignore)).rejects.toThrow(/row 2, column "amount": "12x" is not a number/);
+    // A delimiter COPY cannot take (not one byte) is read by the casting path from the start.
+    expect((await loader.load(target('fdp_m5', columns, csvDialectOf({ dialect: { delimiter: '§' } })), () => ['amount§day\n1§2024-01-01\n'], ignore)).parsedBy).toBe('conductor');
+    await publish(loader, 'fdp_m5');
     expect(await query("select table_name as name from information_schema.tables where table_name like 'fdp\\_m%loading'")).toEqual([]);
   });
 

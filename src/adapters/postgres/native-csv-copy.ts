@@ -23,6 +23,8 @@ export function nativeCopyEncoding(target: TableLoadTarget): string | undefined 
   const { dialect, columns, missingValues } = target;
   const encoding = postgresEncodings[dialect.encoding];
   if (!encoding || dialect.skipInitialSpace) return undefined;
+  // COPY takes one-byte delimiter, quote and escape characters (and the record counter reads single bytes).
+  if ([dialect.delimiter ?? ',', dialect.quoteChar, dialect.escapeChar].some((char) => char.charCodeAt(0) > 127)) return undefined;
   if (missingValues && !(missingValues.length === 1 && missingValues[0] === '')) return undefined;
   for (const { type, rules } of columns) {
     if (!nativeTypes.has(type)) return undefined;
