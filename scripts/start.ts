@@ -30,7 +30,8 @@ const stack = await startStack(
     minioUser: env.MINIO_ROOT_USER ?? 'conductor',
     minioPassword: env.MINIO_ROOT_PASSWORD ?? 'conductor-secret',
     // The development login, so a newcomer can log in without a Google or GitHub app (refused unless the public URL is loopback).
-    extraEnv: { TEMPORAL_WORKER_METRICS_ADDRESS: env.TEMPORAL_WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464', CONDUCTOR_LOCAL_LOGIN: env.CONDUCTOR_LOCAL_LOGIN ?? (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(env.CONDUCTOR_PUBLIC_HOST ?? 'localhost') ? '1' : '0') },
+    // The worker's metrics port is a *_PORT setting like every other port here, so a second stack on the machine can move it.
+    extraEnv: { TEMPORAL_WORKER_METRICS_ADDRESS: env.TEMPORAL_WORKER_METRICS_ADDRESS ?? `127.0.0.1:${port('WORKER_METRICS_PORT', 9464)}`, CONDUCTOR_LOCAL_LOGIN: env.CONDUCTOR_LOCAL_LOGIN ?? (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(env.CONDUCTOR_PUBLIC_HOST ?? 'localhost') ? '1' : '0') },
     ports: {
       gateway: port('CONDUCTOR_GATEWAY_PORT', 8080),
       envoyAdmin: port('ENVOY_ADMIN_PORT', 9901),
