@@ -5,6 +5,7 @@ import { fileIdFor } from '../../core/packages/file-ids.js';
 import { tablePrefixFor } from '../../core/packages/table-names.js';
 import type { RegistryDocument } from '../../ports/package-registry.js';
 import { packageIndexAlias } from '../elasticsearch/package-index.js';
+import { loadIsRunning, registryDocuments } from './registry-scan.js';
 
 /** One dataset given its reference id. */
 export interface DatasetRename {
@@ -57,7 +58,8 @@ function folderOf(url: string): string | undefined {
 export async function migrateDatasetIds(orm: MikroORM, search: Client, indexPrefix: string): Promise<DatasetIdMigrationReport> {
   const index = packageIndexAlias(indexPrefix);
   const report: DatasetIdMigrationReport = { renamed: [], postponed: [] };
-  for (const document of await documentsNamedTheOldWay(search, index)) {
+  // Reference ids never have a `_` in their name part.
+  for (const document of await registryDocuments(search, index, { wildcard: { id: { value: '*:*_*' } } })) {
     const from = document.id;
     const to = referenceIdOf(document);
     if (to === from) continue;
@@ -75,28 +77,8 @@ export async function migrateDatasetIds(orm: MikroORM, search: Client, indexPref
   return report;
 }
 
-/** Registry documents whose id has a `_` in its name part (reference ids never do). */
-async function documentsNamedTheOldWay(search: Client, index: string): Promise<RegistryDocument[]> {
-  const found: RegistryDocument[] = [];
-  let after: (string | number)[] | undefined;
-  for (;;) {
-    const page = await search.search<RegistryDocument>({
-      index,
-      size: 500,
-      query: { wildcard: { id: { value: '*:*_*' } } },
-      sort: [{ id: 'asc' }],
-      ...(after ? { search_after: after } : {}),
-    });
-    const hits = page.hits.hits;
-    for (const hit of hits) if (hit._source) found.push(hit._source);
-    if (hits.length < 500) return found;
-    after = hits.at(-1)?.sort as (string | number)[];
-  }
-}
-
 async function reasonToWait(orm: MikroORM, search: Client, index: string, from: string, to: string): Promise<string | undefined> {
-  const running = await orm.em.getConnection().execute<{ n: string }[]>("select count(*) as n from package_loads where dataset_id = ? and status not in ('done', 'fail')", [from]);
-  if (Number(running[0]?.n ?? 0) > 0) return 'a load of it is running';
+  if (await loadIsRunning(orm, from)) return 'a load of it is running';
   const taken = await search.exists({ index, id: to });
   if (taken) return `${to} exists already`;
   return undefined;

@@ -5,6 +5,7 @@ import { checkDescriptor, fiscalModelOf } from '../../core/packages/fiscal-model
 import { factTableFor, tablePrefixFor } from '../../core/packages/table-names.js';
 import type { RegistryDocument } from '../../ports/package-registry.js';
 import { packageIndexAlias } from '../elasticsearch/package-index.js';
+import { loadIsRunning, registryDocuments } from './registry-scan.js';
 
 /** What one run did: datasets given their one fact table, and those left for a later run (with why). */
 export interface FactTableMigrationReport {
@@ -25,14 +26,16 @@ const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function migrateFactTables(orm: MikroORM, search: Client, indexPrefix: string): Promise<FactTableMigrationReport> {
   const index = packageIndexAlias(indexPrefix);
   const report: FactTableMigrationReport = { migrated: [], postponed: [] };
-  for (const document of await loadedDocuments(search, index)) {
-    const factTable = factTableFor(document.id);
-    if ((document.model as { fact_table?: unknown } | undefined)?.fact_table === factTable) continue;
-    const running = await orm.em.getConnection().execute<{ n: string }[]>("select count(*) as n from package_loads where dataset_id = ? and status not in ('done', 'fail')", [document.id]);
-    if (Number(running[0]?.n ?? 0) > 0) {
-      report.postponed.push({ id: document.id, reason: 'a load of it is running' });
+  // This runs at every start: only the id and fact table of each document are read, the whole document only of those to migrate.
+  for (const { id, model: current } of await registryDocuments(search, index, { term: { loaded: true } }, ['id', 'model.fact_table'])) {
+    const factTable = factTableFor(id);
+    if ((current as { fact_table?: unknown } | undefined)?.fact_table === factTable) continue;
+    if (await loadIsRunning(orm, id)) {
+      report.postponed.push({ id, reason: 'a load of it is running' });
       continue;
     }
+    const document = (await search.get<RegistryDocument>({ index, id }))._source;
+    if (!document) continue;
     let model;
     try {
       const checked = checkDescriptor(document.package);
@@ -50,17 +53,6 @@ export async function migrateFactTables(orm: MikroORM, search: Client, indexPref
     report.migrated.push(document.id);
   }
   return report;
-}
-
-async function loadedDocuments(search: Client, index: string): Promise<RegistryDocument[]> {
-  const found: RegistryDocument[] = [];
-  let after: (string | number)[] | undefined;
-  for (;;) {
-    const page = await search.search<RegistryDocument>({ index, size: 500, query: { term: { loaded: true } }, sort: [{ id: 'asc' }], ...(after ? { search_after: after } : {}) });
-    for (const hit of page.hits.hits) if (hit._source) found.push(hit._source);
-    if (page.hits.hits.length < 500) return found;
-    after = page.hits.hits.at(-1)?.sort as (string | number)[];
-  }
 }
 
 /**
