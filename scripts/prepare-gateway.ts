@@ -23,9 +23,8 @@ writeFileSync(
     gatewayHost: env.CONDUCTOR_GATEWAY_HOST ?? '0.0.0.0',
     gatewayPort: Number(env.CONDUCTOR_GATEWAY_PORT ?? 8080),
     adminPort: Number(env.ENVOY_ADMIN_PORT ?? 9901),
-    grpcPorts: [Number(env.CONDUCTOR_GRPC_PORT ?? 50051)],
-    httpPorts: [Number(env.CONDUCTOR_HTTP_PORT ?? 8081)],
-    upstreamHost: env.GATEWAY_UPSTREAM_HOST ?? '127.0.0.1',
+    // One name that may answer with several addresses: each is a server process (STRICT_DNS).
+    upstreams: [{ host: env.GATEWAY_UPSTREAM_HOST ?? '127.0.0.1', grpc: Number(env.CONDUCTOR_GRPC_PORT ?? 50051), http: Number(env.CONDUCTOR_HTTP_PORT ?? 8081) }],
     descriptorFile: join(repoRoot, 'envoy', 'descriptor.pb'),
     corsOrigins: (env.CONDUCTOR_CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((origin) => origin.trim()),
     maxRequestBytes: Number(env.GATEWAY_MAX_REQUEST_BYTES ?? 1024 * 1024),

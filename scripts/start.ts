@@ -9,15 +9,17 @@ import { build } from './build.ts';
 import { installStack } from './stack/install.ts';
 import { say } from './stack/log.ts';
 import { cacheDir, repoRoot } from './stack/paths.ts';
+import { configuredPort, portSettings } from './stack/port-settings.ts';
 import { startStack } from './stack/stack.ts';
 
 if (existsSync(join(repoRoot, '.env'))) process.loadEnvFile(join(repoRoot, '.env'));
 const env = process.env;
-const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+const port = (name: keyof typeof portSettings) => configuredPort(env, name);
 const dataDir = env.CONDUCTOR_DATA_DIR ?? join(cacheDir, 'data');
 
 const installed = await installStack();
-await build(join(dataDir, 'build.log'));
+// A test that starts a second stack beside its own has built already (and must not rewrite dist/ under running processes).
+if (env.CONDUCTOR_SKIP_BUILD !== '1') await build(join(dataDir, 'build.log'));
 const stack = await startStack(
   {
     dataDir,
@@ -31,21 +33,21 @@ const stack = await startStack(
     minioPassword: env.MINIO_ROOT_PASSWORD ?? 'conductor-secret',
     // The development login, so a newcomer can log in without a Google or GitHub app (refused unless the public URL is loopback).
     // The worker's metrics port is a *_PORT setting like every other port here, so a second stack on the machine can move it.
-    extraEnv: { TEMPORAL_WORKER_METRICS_ADDRESS: env.TEMPORAL_WORKER_METRICS_ADDRESS ?? `127.0.0.1:${port('WORKER_METRICS_PORT', 9464)}`, CONDUCTOR_LOCAL_LOGIN: env.CONDUCTOR_LOCAL_LOGIN ?? (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(env.CONDUCTOR_PUBLIC_HOST ?? 'localhost') ? '1' : '0') },
+    extraEnv: { TEMPORAL_WORKER_METRICS_ADDRESS: env.TEMPORAL_WORKER_METRICS_ADDRESS ?? `127.0.0.1:${port('workerMetrics')}`, CONDUCTOR_LOCAL_LOGIN: env.CONDUCTOR_LOCAL_LOGIN ?? (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(env.CONDUCTOR_PUBLIC_HOST ?? 'localhost') ? '1' : '0') },
     ports: {
-      gateway: port('CONDUCTOR_GATEWAY_PORT', 8080),
-      envoyAdmin: port('ENVOY_ADMIN_PORT', 9901),
-      grpc: port('CONDUCTOR_GRPC_PORT', 50051),
-      http: port('CONDUCTOR_HTTP_PORT', 8081),
-      postgres: port('POSTGRES_PORT', 55432),
-      minio: port('MINIO_PORT', 9000),
-      minioConsole: port('MINIO_CONSOLE_PORT', 9001),
-      elasticsearch: port('ELASTICSEARCH_PORT', 9200),
-      elasticsearchTransport: port('ELASTICSEARCH_TRANSPORT_PORT', 9300),
-      temporal: port('TEMPORAL_PORT', 7233),
-      temporalUi: port('TEMPORAL_UI_PORT', 8233),
-      temporalHttp: port('TEMPORAL_HTTP_PORT', 7243),
-      temporalMetrics: port('TEMPORAL_METRICS_PORT', 7235),
+      gateway: port('gateway'),
+      envoyAdmin: port('envoyAdmin'),
+      grpc: port('grpc'),
+      http: port('http'),
+      postgres: port('postgres'),
+      minio: port('minio'),
+      minioConsole: port('minioConsole'),
+      elasticsearch: port('elasticsearch'),
+      elasticsearchTransport: port('elasticsearchTransport'),
+      temporal: port('temporal'),
+      temporalUi: port('temporalUi'),
+      temporalHttp: port('temporalHttp'),
+      temporalMetrics: port('temporalMetrics'),
     },
   },
   installed,
@@ -63,7 +65,7 @@ Conductor is running (Ctrl-C stops everything). Logs: ${stack.logDir}
   MinIO console          ${urls.minioConsole}
   Elasticsearch          ${urls.elasticsearch}
   PostgreSQL             ${urls.postgres.replace(/:[^:@/]*@/, ':***@')}
-  Metrics (Prometheus)   ${stack.servers.map((server) => `http://127.0.0.1:${server.http}/metrics`).join(', ')} (servers), http://${stack.conductorEnv.TEMPORAL_WORKER_METRICS_ADDRESS}/metrics (worker)
+  Metrics (Prometheus)   ${stack.servers.map((server) => `http://127.0.0.1:${server.http}/metrics`).join(', ')} (servers), ${stack.workers.map((worker) => `http://${worker.metrics}/metrics`).join(', ')} (${stack.workers.length === 1 ? 'worker' : 'workers'})
 
   Internal methods (set-permissions, dataset-access) need the internal secret:
     export CONDUCTOR_INTERNAL_SECRET_FILE=${stack.conductorEnv.CONDUCTOR_INTERNAL_SECRET_FILE ?? '(set by you)'}

@@ -152,9 +152,9 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, drainMs: config.server.shutdownDrainMs }, 'shutting down: NOT_SERVING, draining');
+    await grpc.shutdown(config.server.shutdownGraceMs, config.server.shutdownDrainMs);
     http.close();
-    await grpc.shutdown(config.server.shutdownGraceMs);
     await Promise.allSettled([notifications.stop(), orm.close(), search.close(), temporal.close()]);
     logger.info('stopped');
     process.exit(0);

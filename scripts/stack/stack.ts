@@ -38,6 +38,12 @@ export function defaultServerProcesses(): number {
   return Number.isInteger(configured) && configured > 0 ? configured : availableParallelism();
 }
 
+/** CONDUCTOR_WORKER_PROCESSES, else one: Temporal spreads loads over every worker polling the task queue. */
+export function defaultWorkerProcesses(): number {
+  const configured = Number(process.env.CONDUCTOR_WORKER_PROCESSES);
+  return Number.isInteger(configured) && configured > 0 ? configured : 1;
+}
+
 /** A distinct free loopback port for every part (tests and benchmarks run their own stack beside any other). */
 export async function freeStackPorts(): Promise<StackPorts> {
   const names: (keyof StackPorts)[] = [
@@ -78,6 +84,12 @@ export interface StackSettings {
    * of cores. The first listens on ports.grpc/ports.http, the others on free ports.
    */
   serverProcesses?: number;
+  /**
+   * How many Temporal worker processes run loads: CONDUCTOR_WORKER_PROCESSES,
+   * default one. The first serves its metrics where TEMPORAL_WORKER_METRICS_ADDRESS
+   * says, the others on free ports.
+   */
+  workerProcesses?: number;
 }
 
 /** One of Conductor's server processes: its name among the services and its ports. */
@@ -102,12 +114,14 @@ export interface RunningStack {
   /** The environment Conductor's processes run with (tests use it to reach the same backends). */
   conductorEnv: NodeJS.ProcessEnv;
   logDir: string;
-  /** The running parts by name (postgresql, minio, elasticsearch, temporal, conductor, worker, envoy). */
+  /** The running parts by name (postgresql, minio, elasticsearch, temporal, conductor, conductor-2…, worker, worker-2…, envoy). */
   services: Map<string, ServiceProcess>;
   /** The PostgreSQL binaries the stack runs with (psql, for benchmarks). */
   postgresBin: string;
   /** Every server process (the first is the one `urls.grpc` names). */
   servers: ServerProcessPorts[];
+  /** Every worker process and where it serves its metrics ('' for none). */
+  workers: { name: string; metrics: string }[];
   stop(): Promise<void>;
 }
 
@@ -175,6 +189,12 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
     ...settings.extraEnv,
   };
 
+  const workers = [{ name: 'worker', env: conductorEnv }];
+  for (let index = 2; index <= (settings.workerProcesses ?? defaultWorkerProcesses()); index++) {
+    const metrics = conductorEnv.TEMPORAL_WORKER_METRICS_ADDRESS ? `127.0.0.1:${await freePort()}` : '';
+    workers.push({ name: `worker-${index}`, env: { ...conductorEnv, TEMPORAL_WORKER_METRICS_ADDRESS: metrics } });
+  }
+
   try {
     await allStarted([
       track(
@@ -231,7 +251,7 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
       ...servers.map((server) =>
         track(startConductorServer(server.name, { ...conductorEnv, CONDUCTOR_GRPC_PORT: String(server.grpc), CONDUCTOR_HTTP_PORT: String(server.http) }, server.grpc, server.http, log(server.name))),
       ),
-      track(startConductorWorker(conductorEnv, log('worker'))),
+      ...workers.map((worker) => track(startConductorWorker(worker.name, worker.env, log(worker.name)))),
     ]);
     await track(
       startEnvoy(
@@ -240,8 +260,7 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
           gatewayHost: settings.gatewayHost,
           gatewayPort: ports.gateway,
           adminPort: ports.envoyAdmin,
-          grpcPorts: servers.map((server) => server.grpc),
-          httpPorts: servers.map((server) => server.http),
+          upstreams: servers.map((server) => ({ host: '127.0.0.1', grpc: server.grpc, http: server.http })),
           descriptorFile: join(repoRoot, 'envoy', 'descriptor.pb'),
           corsOrigins: settings.corsOrigins,
           maxRequestBytes: 1024 * 1024,
@@ -256,7 +275,7 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
     await stop();
     throw error;
   }
-  return { urls, conductorEnv, logDir, stop, services: new Map(started.map((service) => [service.name, service])), postgresBin: installed.postgresBin, servers };
+  return { urls, conductorEnv, logDir, stop, services: new Map(started.map((service) => [service.name, service])), postgresBin: installed.postgresBin, servers, workers: workers.map((worker) => ({ name: worker.name, metrics: worker.env.TEMPORAL_WORKER_METRICS_ADDRESS ?? '' })) };
 }
 
 /** For development only: a P-256 key (work-package tokens) generated once per data folder, never committed. */

@@ -9,6 +9,7 @@ export const serverConfigSchema = z
     CONDUCTOR_HTTP_PORT: port.default(8081),
     CONDUCTOR_PUBLIC_URL: httpUrl.default('http://localhost:8080'),
     CONDUCTOR_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
+    CONDUCTOR_SHUTDOWN_DRAIN_SECONDS: z.coerce.number().nonnegative().default(2),
     CONDUCTOR_DESCRIPTOR_FILE: z.string().default('envoy/descriptor.pb'),
     CONDUCTOR_OPENAPI_FILE: z.string().default('docs/openapi.json'),
     CONDUCTOR_INTERNAL_SECRET: z.string().optional(),
@@ -21,6 +22,11 @@ export const serverConfigSchema = z
     httpPort: env.CONDUCTOR_HTTP_PORT,
     publicUrl: env.CONDUCTOR_PUBLIC_URL,
     shutdownGraceMs: env.CONDUCTOR_SHUTDOWN_GRACE_SECONDS * 1000,
+    /**
+     * How long a stopping server still takes calls while it reports NOT_SERVING,
+     * so the gateway's health checks (every second) send new calls elsewhere first.
+     */
+    shutdownDrainMs: env.CONDUCTOR_SHUTDOWN_DRAIN_SECONDS * 1000,
     descriptorFile: env.CONDUCTOR_DESCRIPTOR_FILE,
     /** The OpenAPI document served at /openapi.json and /docs. */
     openapiFile: env.CONDUCTOR_OPENAPI_FILE,

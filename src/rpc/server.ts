@@ -51,8 +51,12 @@ export interface ConductorServer {
   health: HealthImplementation;
   /** Binds and starts listening; resolves to the bound port (use port 0 in tests). */
   listen(host: string, port: number): Promise<number>;
-  /** Reports NOT_SERVING, lets calls in flight finish within the grace period, then stops. */
-  shutdown(graceMs: number): Promise<void>;
+  /**
+   * Reports NOT_SERVING and keeps taking calls for `drainMs` (the gateway's
+   * health checks see it and send new calls elsewhere), then stops taking
+   * calls, lets those in flight finish within `graceMs`, and stops.
+   */
+  shutdown(graceMs: number, drainMs?: number): Promise<void>;
 }
 
 /** Builds the gRPC server with all five services, health and reflection registered. */
@@ -93,15 +97,17 @@ export function buildServer(deps: ServerDeps): ConductorServer {
           done(boundPort);
         });
       }),
-    shutdown: (graceMs) =>
-      new Promise((done) => {
-        monitor?.stop();
-        setAll('NOT_SERVING');
+    shutdown: async (graceMs, drainMs = 0) => {
+      monitor?.stop();
+      setAll('NOT_SERVING');
+      if (drainMs > 0) await new Promise((wait) => setTimeout(wait, drainMs));
+      await new Promise<void>((done) => {
         const force = setTimeout(() => server.forceShutdown(), graceMs);
         server.tryShutdown(() => {
           clearTimeout(force);
           done();
         });
-      }),
+      });
+    },
   };
 }

@@ -11,8 +11,10 @@ const settings: GatewaySettings = {
   gatewayHost: '0.0.0.0',
   gatewayPort: 8080,
   adminPort: 9901,
-  grpcPorts: [50051, 50052],
-  httpPorts: [8081, 8082],
+  upstreams: [
+    { host: '127.0.0.1', grpc: 50051, http: 8081 },
+    { host: '127.0.0.1', grpc: 50052, http: 8082 },
+  ],
   descriptorFile: join(repoRoot, 'envoy', 'descriptor.pb'),
   corsOrigins: ['https://openspending.example', '*'],
   maxRequestBytes: 1024 * 1024,

@@ -29,11 +29,11 @@ export function startConductorServer(name: string, env: NodeJS.ProcessEnv, grpcP
  * Starts the Temporal worker from the build; ready once Temporal sees it
  * polling its task queue (whatever the log level).
  */
-export async function startConductorWorker(env: NodeJS.ProcessEnv, logFile: string): Promise<ServiceProcess> {
+export async function startConductorWorker(name: string, env: NodeJS.ProcessEnv, logFile: string): Promise<ServiceProcess> {
   const connection = await Connection.connect({ address: String(env.TEMPORAL_ADDRESS) });
   try {
     return await startService({
-      name: 'worker',
+      name,
       command: process.execPath,
       args: ['--enable-source-maps', join(repoRoot, 'dist', 'workflows', 'worker.js')],
       env,

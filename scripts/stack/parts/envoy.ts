@@ -35,15 +35,20 @@ function findEnvoyBinary(venv: string): string | undefined {
   return undefined;
 }
 
+/** One server process as the gateway reaches it. */
+export interface Upstream {
+  /** An address or a DNS name (a name answering with several addresses is several processes). */
+  host: string;
+  grpc: number;
+  http: number;
+}
+
 export interface GatewaySettings {
   gatewayHost: string;
   gatewayPort: number;
   adminPort: number;
-  /** The gRPC and HTTP ports of each server process; Envoy balances requests over them. */
-  grpcPorts: number[];
-  httpPorts: number[];
-  /** Host of Conductor's listeners (127.0.0.1 when run side by side). */
-  upstreamHost?: string;
+  /** Each server process's address and its gRPC and HTTP ports; Envoy balances requests over them. */
+  upstreams: Upstream[];
   descriptorFile: string;
   corsOrigins: string[];
   maxRequestBytes: number;
@@ -56,8 +61,20 @@ export function renderEnvoyConfig(settings: GatewaySettings): string {
     GATEWAY_HOST: settings.gatewayHost,
     GATEWAY_PORT: String(settings.gatewayPort),
     ADMIN_PORT: String(settings.adminPort),
-    GRPC_ENDPOINTS: endpoints(settings.upstreamHost ?? '127.0.0.1', settings.grpcPorts),
-    HTTP_ENDPOINTS: endpoints(settings.upstreamHost ?? '127.0.0.1', settings.httpPorts),
+    GRPC_ENDPOINTS: endpoints(settings.upstreams.map(({ host, grpc }) => [host, grpc])),
+    HTTP_ENDPOINTS: endpoints(settings.upstreams.map(({ host, http }) => [host, http])),
+    RETRY_UNSENT: JSON.stringify(retryPolicy(['connect-failure', 'refused-stream', 'reset-before-request'])),
+    RETRY_REPEATABLE: JSON.stringify(retryPolicy(['connect-failure', 'refused-stream', 'reset'])),
+    // A process that refuses connections (or resets them) is ejected at once, for 5 s at first; at most half of them.
+    OUTLIER_DETECTION: JSON.stringify({
+      split_external_local_origin_errors: true,
+      consecutive_local_origin_failure: 1,
+      consecutive_gateway_failure: 3,
+      interval: '1s',
+      base_ejection_time: '5s',
+      max_ejection_percent: 50,
+    }),
+    CIRCUIT_BREAKERS: JSON.stringify({ thresholds: [{ max_connections: 100_000, max_pending_requests: 100_000, max_requests: 100_000, max_retries: 100_000 }] }),
     DESCRIPTOR: JSON.stringify(settings.descriptorFile),
     GATEWAY_LUA: JSON.stringify(join(repoRoot, 'envoy', 'gateway.lua')),
     CORS_ORIGINS: JSON.stringify(
@@ -76,9 +93,20 @@ export function renderEnvoyConfig(settings: GatewaySettings): string {
 }
 
 /** A cluster's endpoints, as the YAML flow list `lb_endpoints` takes. */
-function endpoints(host: string, ports: number[]): string {
-  if (!ports.length) throw new Error('the gateway needs at least one server process');
-  return JSON.stringify(ports.map((port) => ({ endpoint: { address: { socket_address: { address: host, port_value: port } } } })));
+function endpoints(addresses: [string, number][]): string {
+  if (!addresses.length) throw new Error('the gateway needs at least one server process');
+  return JSON.stringify(addresses.map(([host, port]) => ({ endpoint: { address: { socket_address: { address: host, port_value: port } } } })));
+}
+
+/** A route's retry policy: on these conditions, up to three more tries, each on a process not tried yet. */
+function retryPolicy(conditions: string[]) {
+  return {
+    retry_on: conditions.join(','),
+    num_retries: 3,
+    retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate' } }],
+    host_selection_retry_max_attempts: 5,
+    retry_back_off: { base_interval: '0.01s', max_interval: '0.25s' },
+  };
 }
 
 /**
