@@ -4,6 +4,7 @@ import { say } from './log.ts';
 import { cacheDir } from './paths.ts';
 import { installElasticsearch, installJava } from './parts/elasticsearch.ts';
 import { installEnvoy } from './parts/envoy.ts';
+import { installHelm, installKubeconform } from './parts/kubernetes-tools.ts';
 import { installMinio } from './parts/minio.ts';
 import { installOpenapiGenerator } from './parts/openapi-generator.ts';
 import { installPostgres } from './parts/postgres.ts';
@@ -18,6 +19,9 @@ export interface InstalledStack {
   javaHome: string;
   envoy: string;
   openapiGenerator: string;
+  /** Helm and kubeconform check the Kubernetes chart in npm test (no cluster). */
+  helm: string;
+  kubeconform: string;
 }
 
 /**
@@ -32,13 +36,15 @@ export async function installStack(): Promise<InstalledStack> {
   const started = Date.now();
   const postgresBin = await installPostgres(join(logDir, 'postgresql.log'));
   const javaHome = await installJava(join(logDir, 'java.log'));
-  const [minio, temporal, elasticsearchHome, envoy, openapiGenerator] = await Promise.all([
+  const [minio, temporal, elasticsearchHome, envoy, openapiGenerator, helm, kubeconform] = await Promise.all([
     installMinio(join(logDir, 'minio.log')),
     installTemporal(join(logDir, 'temporal.log')),
     installElasticsearch(join(logDir, 'elasticsearch.log')),
     installEnvoy(join(logDir, 'envoy.log')),
     installOpenapiGenerator(join(logDir, 'protoc-gen-openapiv2.log')),
+    installHelm(join(logDir, 'helm.log')),
+    installKubeconform(join(logDir, 'kubeconform.log')),
   ]);
   say('install', `all parts present (${((Date.now() - started) / 1000).toFixed(0)}s)`);
-  return { postgresBin, minio, temporal, elasticsearchHome, javaHome, envoy, openapiGenerator };
+  return { postgresBin, minio, temporal, elasticsearchHome, javaHome, envoy, openapiGenerator, helm, kubeconform };
 }

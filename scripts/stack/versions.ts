@@ -12,4 +12,8 @@ export const versions = {
   envoy: '1.40.0',
   /** grpc-gateway, for protoc-gen-openapiv2 (the OpenAPI document of the JSON routes). */
   grpcGateway: 'v2.33.0',
+  /** Helm, for the chart's lint and render in npm test. */
+  helm: 'v4.3.2',
+  /** kubeconform, which validates the rendered chart. */
+  kubeconform: 'v0.8.0',
 } as const;
