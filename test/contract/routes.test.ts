@@ -18,7 +18,7 @@ const contractRoutes = [
   'GET /users/{user_id}/datasets', 'GET /health',
 ];
 
-/** Routes Conductor serves beyond the contract's tables (each justified in the README). */
+/** Routes Conductor serves beyond the contract's tables (each justified in docs/). */
 const extraRoutes = [
   'POST /user/logout', 'POST /auth/logout',
   'GET /user/jwks', 'GET /auth/jwks', 'GET /.well-known/jwks.json',
