@@ -31,5 +31,6 @@ RUN mkdir -p /data && chown node:node /data
 # The image's own unprivileged user (node, uid 1000).
 USER node
 EXPOSE 50051 8081
-ENTRYPOINT ["node", "--enable-source-maps", "dist/src/cli/container.js"]
+# Tracing starts first when OTEL_EXPORTER_OTLP_ENDPOINT is set (nothing is loaded otherwise).
+ENTRYPOINT ["node", "--enable-source-maps", "--import", "./dist/src/adapters/telemetry/instrument.js", "dist/src/cli/container.js"]
 CMD ["server"]

@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderEnvoyConfig } from './stack/parts/envoy.ts';
+import { otlpTracesEndpoint } from '../src/adapters/telemetry/tracing.ts';
 import { repoRoot } from './stack/paths.ts';
 import { developmentSigningKey } from './stack/stack.ts';
 
@@ -29,6 +30,7 @@ writeFileSync(
     corsOrigins: (env.CONDUCTOR_CORS_ORIGINS ?? 'http://localhost:3000').split(',').map((origin) => origin.trim()),
     maxRequestBytes: Number(env.GATEWAY_MAX_REQUEST_BYTES ?? 1024 * 1024),
     maxResponseBytes: Number(env.GATEWAY_MAX_RESPONSE_BYTES ?? 16 * 1024 * 1024),
+    otlpTracesEndpoint: otlpTracesEndpoint(env),
   }),
 );
 if (keyFolder && !env.CONDUCTOR_SIGNING_KEY) process.stdout.write(`${developmentSigningKey(keyFolder)}\n`);

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { pino, stdSerializers, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -37,6 +38,11 @@ export function createLogger(level: string, name: string, destination?: pino.Des
     level,
     name,
     base: { service: name },
+    // With tracing on, each line carries the trace and span it was written in (nothing without a span or with tracing off).
+    mixin: () => {
+      const span = trace.getActiveSpan()?.spanContext();
+      return span ? { trace_id: span.traceId, span_id: span.spanId } : {};
+    },
     serializers: { err: (error: Error) => redactValue(stdSerializers.err(error), 0) },
     formatters: { log: (fields) => redactValue(fields, 0) as Record<string, unknown> },
     hooks: {

@@ -38,6 +38,7 @@ import { CachedUserStore } from './adapters/postgres/user-cache.js';
 import { UserRepository } from './adapters/postgres/repositories/user.repository.js';
 import { WorkPackageRepository } from './adapters/postgres/repositories/work-package.repository.js';
 import { connectTemporal } from './adapters/temporal/client.js';
+import { stopTracing } from './adapters/telemetry/tracing.js';
 import { TemporalLoadRunner } from './adapters/temporal/load-runner.adapter.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { PermissionService } from './core/auth/permissions.service.js';
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
     logger.info({ signal, drainMs: config.server.shutdownDrainMs }, 'shutting down: NOT_SERVING, draining');
     await grpc.shutdown(config.server.shutdownGraceMs, config.server.shutdownDrainMs);
     http.close();
-    await Promise.allSettled([notifications.stop(), orm.close(), search.close(), temporal.close()]);
+    await Promise.allSettled([notifications.stop(), orm.close(), search.close(), temporal.close(), stopTracing()]);
     logger.info('stopped');
     process.exit(0);
   };

@@ -5,6 +5,7 @@
  */
 // First: V8 settings that must be in place before anything allocates.
 import './v8-tuning.js';
+import { createRequire } from 'node:module';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createSearchClient } from '../src/adapters/elasticsearch/client.js';
@@ -16,6 +17,7 @@ import { LoadStatusRepository } from '../src/adapters/postgres/repositories/load
 import { PostgresTableLoader } from '../src/adapters/postgres/table-loader.adapter.js';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
+import { activeTracing, stopTracing } from '../src/adapters/telemetry/tracing.js';
 import { createActivities } from './activities/index.js';
 import { createLoadActivities } from './activities/package-load.activities.js';
 import { loadProgressSignalName } from './shared.js';
@@ -50,7 +52,19 @@ async function main(): Promise<void> {
   // A client too: load activities signal their workflow at each checkpoint (the rows count in the Temporal UI).
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  // With tracing on: a span for the workflow and each activity, children of the call that started the load.
+  const tracing = activeTracing();
+  const otel = tracing ? await import('@temporalio/interceptors-opentelemetry') : undefined;
   const worker = await Worker.create({
+    ...(tracing && otel
+      ? {
+          interceptors: {
+            activity: [(ctx) => ({ inbound: new otel.OpenTelemetryActivityInboundInterceptor(ctx), outbound: new otel.OpenTelemetryActivityOutboundInterceptor(ctx) })],
+            workflowModules: [createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],
+          },
+          sinks: { exporter: otel.makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
+        }
+      : {}),
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
@@ -75,7 +89,7 @@ async function main(): Promise<void> {
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
   await worker.run();
-  await Promise.allSettled([orm.close(), search.close(), connection.close(), clientConnection.close()]);
+  await Promise.allSettled([orm.close(), search.close(), connection.close(), clientConnection.close(), stopTracing()]);
   logger.info('worker stopped');
 }
 

@@ -12,6 +12,7 @@ import type { ServiceProcess } from './service-process.ts';
 import { migrateDatabase, startConductorServer, startConductorWorker } from './parts/conductor.ts';
 import { startElasticsearch } from './parts/elasticsearch.ts';
 import { startEnvoy } from './parts/envoy.ts';
+import { otlpTracesEndpoint } from '../../src/adapters/telemetry/tracing.ts';
 import { startMinio } from './parts/minio.ts';
 import { startPostgres } from './parts/postgres.ts';
 import { startTemporal } from './parts/temporal.ts';
@@ -265,6 +266,7 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
           corsOrigins: settings.corsOrigins,
           maxRequestBytes: 1024 * 1024,
           maxResponseBytes: 16 * 1024 * 1024,
+          otlpTracesEndpoint: otlpTracesEndpoint(conductorEnv),
         },
         dataDir,
         log('envoy'),

@@ -60,6 +60,7 @@ describe('the Helm chart', () => {
         secrets: { values: { DATABASE_URL: 'postgres://conductor:pw@postgresql:5432/conductor', S3_ACCESS_KEY: 'conductor', S3_SECRET_KEY: 'secret-secret', CONDUCTOR_INTERNAL_SECRET: 'x'.repeat(40), CONDUCTOR_SIGNING_KEY: signingKey } },
         networkPolicy: { backends: [{ name: 'postgresql', podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } }, port: 5432 }] },
         extraEnv: { PACKAGE_ALLOWED_HOSTS: 'raw.githubusercontent.com' },
+        tracing: { otlpEndpoint: 'http://tempo.monitoring:4318' },
       }),
     );
   }, 900_000);

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import temporalProto from '@temporalio/proto';
+import { conductorNodeArgs } from '../../scripts/stack/parts/conductor.ts';
 import { startEnvoy, type Upstream } from '../../scripts/stack/parts/envoy.ts';
 import { repoRoot } from '../../scripts/stack/paths.ts';
 import { freePort } from '../../scripts/stack/ports.ts';
@@ -71,7 +72,7 @@ export async function startMachine(options: MachineOptions): Promise<Machine> {
       const service = await startService({
         name,
         command: process.execPath,
-        args: ['--enable-source-maps', join(repoRoot, 'dist', 'src', 'main.js')],
+        args: conductorNodeArgs(join(repoRoot, 'dist', 'src', 'main.js')),
         env: { ...env, CONDUCTOR_GRPC_HOST: options.address, CONDUCTOR_GRPC_PORT: String(grpc), CONDUCTOR_HTTP_PORT: String(http) },
         cwd: repoRoot,
         logFile: join(logDir, `${name}.log`),
@@ -106,7 +107,7 @@ export async function startWorker(options: Pick<MachineOptions, 'address' | 'tas
     return await startService({
       name,
       command: process.execPath,
-      args: ['--enable-source-maps', join(repoRoot, 'dist', 'workflows', 'worker.js')],
+      args: conductorNodeArgs(join(repoRoot, 'dist', 'workflows', 'worker.js')),
       env,
       cwd: repoRoot,
       logFile: join(testStack().logDir, 'machines', `${name}.log`),
@@ -118,7 +119,7 @@ export async function startWorker(options: Pick<MachineOptions, 'address' | 'tas
 }
 
 /** An Envoy in front of the machines' server processes (free ports), rendered from the stack's template. */
-export async function startGateway(machines: Machine[], name: string): Promise<{ url: string; admin: string; stop(): Promise<void> }> {
+export async function startGateway(machines: Machine[], name: string, options: { otlpTracesEndpoint?: string } = {}): Promise<{ url: string; admin: string; stop(): Promise<void> }> {
   const stack = testStack();
   const gatewayPort = await freePort();
   const adminPort = await freePort();
@@ -135,6 +136,7 @@ export async function startGateway(machines: Machine[], name: string): Promise<{
       corsOrigins: [stack.appOrigin],
       maxRequestBytes: 1024 * 1024,
       maxResponseBytes: 16 * 1024 * 1024,
+      otlpTracesEndpoint: options.otlpTracesEndpoint,
     },
     runDir,
     join(runDir, 'envoy.log'),

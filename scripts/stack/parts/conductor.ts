@@ -1,10 +1,20 @@
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Connection } from '@temporalio/client';
 import temporalProto from '@temporalio/proto';
 import { repoRoot } from '../paths.ts';
 import { portOpen } from '../probes.ts';
 import { runCommand } from '../run-command.ts';
 import { startService, type ServiceProcess } from '../service-process.ts';
+
+/**
+ * Node's arguments for one of Conductor's processes: source maps, and the
+ * tracing bootstrap loaded first (it starts tracing only when an OTLP
+ * endpoint is configured).
+ */
+export function conductorNodeArgs(entry: string): string[] {
+  return ['--enable-source-maps', '--import', pathToFileURL(join(repoRoot, 'dist', 'src', 'adapters', 'telemetry', 'instrument.js')).href, entry];
+}
 
 /** Applies the database migrations with the built code. */
 export async function migrateDatabase(env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
@@ -16,7 +26,7 @@ export function startConductorServer(name: string, env: NodeJS.ProcessEnv, grpcP
   return startService({
     name,
     command: process.execPath,
-    args: ['--enable-source-maps', join(repoRoot, 'dist', 'src', 'main.js')],
+    args: conductorNodeArgs(join(repoRoot, 'dist', 'src', 'main.js')),
     env,
     cwd: repoRoot,
     logFile,
@@ -35,7 +45,7 @@ export async function startConductorWorker(name: string, env: NodeJS.ProcessEnv,
     return await startService({
       name,
       command: process.execPath,
-      args: ['--enable-source-maps', join(repoRoot, 'dist', 'workflows', 'worker.js')],
+      args: conductorNodeArgs(join(repoRoot, 'dist', 'workflows', 'worker.js')),
       env,
       cwd: repoRoot,
       logFile,

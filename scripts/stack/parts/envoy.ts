@@ -53,6 +53,8 @@ export interface GatewaySettings {
   corsOrigins: string[];
   maxRequestBytes: number;
   maxResponseBytes: number;
+  /** Where the gateway sends its spans (OTLP/HTTP traces URL); no tracing without one. */
+  otlpTracesEndpoint?: string;
 }
 
 /** Fills the template's ${NAME} placeholders; an unknown placeholder is an error, never left in. */
@@ -83,6 +85,7 @@ export function renderEnvoyConfig(settings: GatewaySettings): string {
     MAX_REQUEST_BYTES: String(settings.maxRequestBytes),
     MAX_RESPONSE_BYTES: String(settings.maxResponseBytes),
     METHOD_NOT_ALLOWED_ROUTES: methodNotAllowedRoutes(),
+    ...tracing(settings.otlpTracesEndpoint),
   };
   const template = readFileSync(join(repoRoot, 'envoy', 'envoy.template.yaml'), 'utf8');
   return template.replace(/\$\{([A-Z_]+)\}/g, (_, name: string) => {
@@ -96,6 +99,33 @@ export function renderEnvoyConfig(settings: GatewaySettings): string {
 function endpoints(addresses: [string, number][]): string {
   if (!addresses.length) throw new Error('the gateway needs at least one server process');
   return JSON.stringify(addresses.map(([host, port]) => ({ endpoint: { address: { socket_address: { address: host, port_value: port } } } })));
+}
+
+/** The HTTP connection manager's tracing and the collector's cluster, or comments when tracing is off. */
+function tracing(endpoint: string | undefined): { TRACING: string; TRACING_CLUSTER: string } {
+  if (!endpoint) return { TRACING: '# tracing: off (no OTLP endpoint configured)', TRACING_CLUSTER: '# (none)' };
+  const url = new URL(endpoint);
+  const https = url.protocol === 'https:';
+  const port = Number(url.port || (https ? 443 : 80));
+  return {
+    TRACING: `tracing: ${JSON.stringify({
+      provider: {
+        name: 'envoy.tracers.opentelemetry',
+        typed_config: {
+          '@type': 'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig',
+          http_service: { http_uri: { uri: url.href, cluster: 'otlp_collector', timeout: '2s' } },
+          service_name: 'conductor-gateway',
+        },
+      },
+    })}`,
+    TRACING_CLUSTER: `- ${JSON.stringify({
+      name: 'otlp_collector',
+      type: 'STRICT_DNS',
+      connect_timeout: '2s',
+      load_assignment: { cluster_name: 'otlp_collector', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: url.hostname, port_value: port } } } }] }] },
+      ...(https ? { transport_socket: { name: 'envoy.transport_sockets.tls', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext', sni: url.hostname } } } : {}),
+    })}`,
+  };
 }
 
 /** A route's retry policy: on these conditions, up to three more tries, each on a process not tried yet. */
