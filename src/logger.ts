@@ -1,5 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { pino, stdSerializers, type Logger } from 'pino';
+import { activeTracing } from './adapters/telemetry/tracing.js';
 
 export type { Logger } from 'pino';
 
@@ -28,6 +29,12 @@ function redactValue(value: unknown, depth: number): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, secretKey.test(key) ? REDACTED : redactValue(item, depth + 1)]));
 }
 
+/** The trace and span a line is written in, if any. */
+function traceIds(): Record<string, string> {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span ? { trace_id: span.traceId, span_id: span.spanId } : {};
+}
+
 /**
  * Structured JSON logs, one object per line. No credential reaches them:
  * every field and message is redacted where the line is formed, so a URL
@@ -38,11 +45,8 @@ export function createLogger(level: string, name: string, destination?: pino.Des
     level,
     name,
     base: { service: name },
-    // With tracing on, each line carries the trace and span it was written in (nothing without a span or with tracing off).
-    mixin: () => {
-      const span = trace.getActiveSpan()?.spanContext();
-      return span ? { trace_id: span.traceId, span_id: span.spanId } : {};
-    },
+    // With tracing on, each line carries the trace and span it was written in; with it off, no per-line work.
+    ...(activeTracing() ? { mixin: traceIds } : {}),
     serializers: { err: (error: Error) => redactValue(stdSerializers.err(error), 0) },
     formatters: { log: (fields) => redactValue(fields, 0) as Record<string, unknown> },
     hooks: {

@@ -250,7 +250,7 @@ export async function startStack(settings: StackSettings, installed: InstalledSt
     await migrateDatabase(conductorEnv, log('migrations'));
     await allStarted([
       ...servers.map((server) =>
-        track(startConductorServer(server.name, { ...conductorEnv, CONDUCTOR_GRPC_PORT: String(server.grpc), CONDUCTOR_HTTP_PORT: String(server.http) }, server.grpc, server.http, log(server.name))),
+        track(startConductorServer(server.name, conductorEnv, { host: '127.0.0.1', grpc: server.grpc, http: server.http }, log(server.name))),
       ),
       ...workers.map((worker) => track(startConductorWorker(worker.name, worker.env, log(worker.name)))),
     ]);

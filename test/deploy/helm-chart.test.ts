@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { installHelm, installKubeconform } from '../../scripts/stack/parts/kubernetes-tools.ts';
 import { kubernetesVersion } from '../../scripts/kubernetes-schemas.ts';
-import { cacheDir, repoRoot } from '../../scripts/stack/paths.ts';
+import { repoRoot } from '../../scripts/stack/paths.ts';
 import { loadConfig } from '../../src/config/index.ts';
+import { testStack } from '../setup/test-stack.ts';
 
 const run = promisify(execFile);
 const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -50,9 +50,8 @@ describe('the Helm chart', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'conductor-chart-'));
   const valuesFile = join(scratch, 'values.yaml');
 
-  beforeAll(async () => {
-    const logDir = join(cacheDir, 'install-logs');
-    [helm, kubeconform] = await Promise.all([installHelm(join(logDir, 'helm.log')), installKubeconform(join(logDir, 'kubeconform.log'))]);
+  beforeAll(() => {
+    ({ helmBinary: helm, kubeconformBinary: kubeconform } = testStack());
     // An operator's values: credentials given to the chart, a backend closed to all but Conductor.
     writeFileSync(
       valuesFile,
@@ -63,7 +62,7 @@ describe('the Helm chart', () => {
         tracing: { otlpEndpoint: 'http://tempo.monitoring:4318' },
       }),
     );
-  }, 900_000);
+  });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   const template = async (...args: string[]) => (await run(helm, ['template', 'conductor', chart, ...args], { maxBuffer: 16 * 1024 * 1024 })).stdout;

@@ -92,6 +92,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     s3Bucket: 'conductor-datastore',
     taskQueue: 'conductor-loads',
     envoyBinary: installed.envoy,
+    helmBinary: installed.helm,
+    kubeconformBinary: installed.kubeconform,
     logDir: stack.logDir,
     oauthProvider: oauth.url,
     appOrigin,

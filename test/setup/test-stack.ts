@@ -15,6 +15,9 @@ export interface TestStack {
   s3Bucket: string;
   taskQueue: string;
   envoyBinary: string;
+  /** Helm and kubeconform, installed with the stack (the chart's checks). */
+  helmBinary: string;
+  kubeconformBinary: string;
   logDir: string;
   /** Base URL of the local OAuth provider standing in for Google and GitHub. */
   oauthProvider: string;

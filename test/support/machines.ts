@@ -5,17 +5,13 @@
  * an Envoy of their own in front rendered from the same template as the
  * stack's. Losing a machine is SIGKILL of every process on it.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
-import temporalProto from '@temporalio/proto';
-import { conductorNodeArgs } from '../../scripts/stack/parts/conductor.ts';
+import { startConductorServer, startConductorWorker } from '../../scripts/stack/parts/conductor.ts';
 import { startEnvoy, type Upstream } from '../../scripts/stack/parts/envoy.ts';
 import { repoRoot } from '../../scripts/stack/paths.ts';
 import { freePort } from '../../scripts/stack/ports.ts';
-import { portOpen } from '../../scripts/stack/probes.ts';
-import { startService, type ServiceProcess } from '../../scripts/stack/service-process.ts';
+import type { ServiceProcess } from '../../scripts/stack/service-process.ts';
 import { testStack } from '../setup/test-stack.ts';
 
 export interface Machine {
@@ -65,57 +61,21 @@ export async function startMachine(options: MachineOptions): Promise<Machine> {
     },
   };
   try {
+    // Not supervised: a lost machine stays lost.
     for (let index = 1; index <= options.servers; index++) {
-      const grpc = await freePort();
-      const http = await freePort();
+      const listen = { host: options.address, grpc: await freePort(), http: await freePort() };
       const name = `server-${options.address}-${index}`;
-      const service = await startService({
-        name,
-        command: process.execPath,
-        args: conductorNodeArgs(join(repoRoot, 'dist', 'src', 'main.js')),
-        env: { ...env, CONDUCTOR_GRPC_HOST: options.address, CONDUCTOR_GRPC_PORT: String(grpc), CONDUCTOR_HTTP_PORT: String(http) },
-        cwd: repoRoot,
-        logFile: join(logDir, `${name}.log`),
-        ready: async () => (await portOpen(grpc, options.address)) && (await portOpen(http, options.address)),
-      });
-      servers.push(Object.assign(service, { host: options.address, grpc, http }));
+      servers.push(Object.assign(await startConductorServer(name, env, listen, join(logDir, `${name}.log`), { restart: false }), listen));
     }
     for (let index = 1; index <= options.workers; index++) {
-      workers.push(await startWorker(options, env, index));
+      const name = `worker-${options.address}-${index}`;
+      workers.push(await startConductorWorker(name, env, join(logDir, `${name}.log`), { restart: false }));
     }
   } catch (error) {
     await machine.stop();
     throw error;
   }
   return machine;
-}
-
-/** One more worker on the machine's task queue, ready once Temporal sees a poller it did not see before. */
-export async function startWorker(options: Pick<MachineOptions, 'address' | 'taskQueue'>, env: Record<string, string | undefined>, index: number): Promise<ServiceProcess> {
-  const name = `worker-${options.address}-${index}-${randomBytes(2).toString('hex')}`;
-  const connection = await Connection.connect({ address: testStack().temporal });
-  const pollers = async () => {
-    const queue = await connection.workflowService.describeTaskQueue({
-      namespace: 'default',
-      taskQueue: { name: options.taskQueue },
-      taskQueueType: temporalProto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-    });
-    return new Set((queue.pollers ?? []).map((poller) => poller.identity ?? ''));
-  };
-  try {
-    const before = await pollers();
-    return await startService({
-      name,
-      command: process.execPath,
-      args: conductorNodeArgs(join(repoRoot, 'dist', 'workflows', 'worker.js')),
-      env,
-      cwd: repoRoot,
-      logFile: join(testStack().logDir, 'machines', `${name}.log`),
-      ready: async () => [...(await pollers())].some((identity) => !before.has(identity)),
-    });
-  } finally {
-    await connection.close();
-  }
 }
 
 /** An Envoy in front of the machines' server processes (free ports), rendered from the stack's template. */

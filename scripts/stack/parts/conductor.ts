@@ -21,27 +21,49 @@ export async function migrateDatabase(env: NodeJS.ProcessEnv, logFile: string): 
   await runCommand(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'migrate.js')], { env, cwd: repoRoot, logFile });
 }
 
+/** Where a server process listens: its address, gRPC port and HTTP port. */
+export interface ServerListen {
+  host: string;
+  grpc: number;
+  http: number;
+}
+
+/** Supervision: `npm start` restarts a process that dies; tests that kill processes on purpose do not. */
+interface StartOptions {
+  restart?: boolean;
+}
+
 /** Starts one of Conductor's gRPC server processes (with its HTTP listener) from the build. */
-export function startConductorServer(name: string, env: NodeJS.ProcessEnv, grpcPort: number, httpPort: number, logFile: string): Promise<ServiceProcess> {
+export function startConductorServer(name: string, env: NodeJS.ProcessEnv, listen: ServerListen, logFile: string, { restart = true }: StartOptions = {}): Promise<ServiceProcess> {
   return startService({
     name,
     command: process.execPath,
     args: conductorNodeArgs(join(repoRoot, 'dist', 'src', 'main.js')),
-    env,
+    env: { ...env, CONDUCTOR_GRPC_HOST: listen.host, CONDUCTOR_GRPC_PORT: String(listen.grpc), CONDUCTOR_HTTP_PORT: String(listen.http) },
     cwd: repoRoot,
     logFile,
-    ready: async () => (await portOpen(grpcPort)) && (await portOpen(httpPort)),
-    restart: true,
+    ready: async () => (await portOpen(listen.grpc, listen.host)) && (await portOpen(listen.http, listen.host)),
+    restart,
   });
 }
 
 /**
- * Starts the Temporal worker from the build; ready once Temporal sees it
- * polling its task queue (whatever the log level).
+ * Starts a Temporal worker from the build; ready once Temporal sees a poller
+ * on its task queue that was not there before (whatever the log level, and
+ * however many workers already poll it).
  */
-export async function startConductorWorker(name: string, env: NodeJS.ProcessEnv, logFile: string): Promise<ServiceProcess> {
+export async function startConductorWorker(name: string, env: NodeJS.ProcessEnv, logFile: string, { restart = true }: StartOptions = {}): Promise<ServiceProcess> {
   const connection = await Connection.connect({ address: String(env.TEMPORAL_ADDRESS) });
+  const pollers = async () => {
+    const queue = await connection.workflowService.describeTaskQueue({
+      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue: { name: env.TEMPORAL_TASK_QUEUE ?? 'conductor-loads' },
+      taskQueueType: temporalProto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    return (queue.pollers ?? []).map((poller) => poller.identity ?? '');
+  };
   try {
+    const before = new Set(await pollers());
     return await startService({
       name,
       command: process.execPath,
@@ -49,15 +71,8 @@ export async function startConductorWorker(name: string, env: NodeJS.ProcessEnv,
       env,
       cwd: repoRoot,
       logFile,
-      restart: true,
-      ready: async () => {
-        const queue = await connection.workflowService.describeTaskQueue({
-          namespace: env.TEMPORAL_NAMESPACE ?? 'default',
-          taskQueue: { name: env.TEMPORAL_TASK_QUEUE ?? 'conductor-loads' },
-          taskQueueType: temporalProto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        });
-        return (queue.pollers ?? []).length > 0;
-      },
+      restart,
+      ready: async () => (await pollers()).some((identity) => !before.has(identity)),
     });
   } finally {
     await connection.close();
