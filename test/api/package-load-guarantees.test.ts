@@ -166,6 +166,8 @@ describe('load guarantees', () => {
     expect(last).toMatchObject({ status: 'fail', error: expect.stringContaining('is not a number') });
     expect((last.steps as { status: string }[]).at(-1)?.status).toBe('fail');
     const handle = temporal.workflow.getHandle(loadWorkflowIdFor(`${owner}:${name}`));
+    // `fail` is recorded just before the run fails: wait for the run to end (a describe right away can still say RUNNING).
+    await handle.result().catch(() => undefined);
     expect((await handle.describe()).status.name).toBe('FAILED');
     await recordHistory(handle, 'load-bad-value');
   });

@@ -158,8 +158,7 @@ export class PostgresTableLoader implements TableLoader {
       await finished(open);
       committed += open.rowCount;
       pending = 0;
-      await client.query('update package_load_checkpoints set rows_committed = $2, updated_at = now() where table_name = $1 and load_id = $3', [target.checkpointKey, committed, target.loadId]);
-      await client.query('commit');
+      await commitWithCheckpoint(client, target, committed);
       onProgress(committed);
     };
 
@@ -226,8 +225,7 @@ export class PostgresTableLoader implements TableLoader {
       copy.end();
       await finished(copy);
       copy = undefined;
-      await client.query('update package_load_checkpoints set rows_committed = $2, updated_at = now() where table_name = $1 and load_id = $3', [target.checkpointKey, rows, target.loadId]);
-      await client.query('commit');
+      await commitWithCheckpoint(client, target, rows);
       committed = rows;
       onProgress(committed);
     };
@@ -344,6 +342,12 @@ export class PostgresTableLoader implements TableLoader {
 }
 
 /** Every checkpoint of a dataset's resources (`<prefix>_<n>`; the prefix is hex, `_` escaped for LIKE). */
+/** Commits the open transaction together with the resource's checkpoint: its rows and the checkpoint land or neither does. */
+async function commitWithCheckpoint(client: PoolClient, target: TableLoadTarget, rowsCommitted: number): Promise<void> {
+  await client.query('update package_load_checkpoints set rows_committed = $2, updated_at = now() where table_name = $1 and load_id = $3', [target.checkpointKey, rowsCommitted, target.loadId]);
+  await client.query('commit');
+}
+
 function deleteCheckpoints(client: PoolClient, prefix: string) {
   return client.query("delete from package_load_checkpoints where table_name like $1 escape '\\'", [`${prefix}\\_%`]);
 }
