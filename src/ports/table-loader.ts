@@ -53,7 +53,13 @@ export interface TablePublication {
 export interface TableLoader {
   /** Loads one resource into the fact table aside (`<table>__loading`), committing in checkpoints; nothing readers see changes. */
   load(target: TableLoadTarget, source: OpenSource, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult>;
-  /** In one transaction: the aside fact table gets its primary key and replaces the dataset's tables; the dataset row is written. Idempotent for one load. */
+  /**
+   * Gives the aside fact table its primary key, outside any transaction
+   * readers wait on (the longest step of a publication: seconds at millions
+   * of rows). Idempotent; nothing to do once the load is published.
+   */
+  buildKey(publication: Pick<TablePublication, 'prefix' | 'table'>): Promise<void>;
+  /** In one transaction: the aside fact table (given its primary key first when it has none) replaces the dataset's tables; the dataset row is written. Idempotent for one load. */
   publish(publication: TablePublication): Promise<void>;
   /** Drops every aside table and checkpoint under the prefix (a failed load leaves nothing behind). */
   discard(prefix: string): Promise<void>;

@@ -127,6 +127,33 @@ describe('PostgresTableLoader', () => {
     expect(await query('select * from package_load_checkpoints')).toEqual([]);
   });
 
+  it('builds the new fact table\'s key while readers keep reading the current one, then swaps it in under the table\'s key name', async () => {
+    const loader = new PostgresTableLoader(orm);
+    await loader.load(target('fdp_k1'), treasury, ignore);
+    await publish(loader, 'fdp_k1');
+    await loader.load(target('fdp_k1', undefined, undefined, 'load-2'), treasury, ignore);
+    // A reader in the middle of a transaction on the dataset's current table.
+    const pool = await orm.em.getConnection().getNativeClient();
+    const reader = await pool.connect();
+    try {
+      await reader.query('begin');
+      expect((await reader.query('select count(*)::int as rows from fdp_k1_facts')).rows).toEqual([{ rows: 40 }]);
+      // The key is built without waiting for that reader (the old swap built it after locking the current table).
+      const waited = new Promise((_, reject) => setTimeout(() => reject(new Error('buildKey waited for the reader')), 10_000).unref());
+      await Promise.race([loader.buildKey({ prefix: 'fdp_k1', table: 'fdp_k1_facts' }), waited]);
+      await loader.buildKey({ prefix: 'fdp_k1', table: 'fdp_k1_facts' });
+      expect(await query("select conname from pg_constraint where conrelid = 'fdp_k1_facts__loading'::regclass and contype = 'p'")).toEqual([{ conname: 'fdp_k1_facts__loading_pkey' }]);
+    } finally {
+      await reader.query('commit');
+      reader.release();
+    }
+    await publish(loader, 'fdp_k1', 'load-2');
+    expect(await query("select conname from pg_constraint where conrelid = 'fdp_k1_facts'::regclass and contype = 'p'")).toEqual([{ conname: 'fdp_k1_facts_pkey' }]);
+    expect(await query("select to_regclass('fdp_k1_facts__loading') as aside, (select count(*)::int from fdp_k1_facts) as rows")).toEqual([{ aside: null, rows: 40 }]);
+    // Once published, there is no aside table to key.
+    await loader.buildKey({ prefix: 'fdp_k1', table: 'fdp_k1_facts' });
+  });
+
   it('replaces the tables of a dataset loaded before the one fact table (a table per resource and their view) when it is loaded again', async () => {
     await query('create table fdp_h8_0 (c_id bigint)');
     await query('create table fdp_h8_1 (c_id bigint)');

@@ -1,6 +1,7 @@
 /**
  * The workflow code replays the recorded histories of real loads (a success,
- * a bad value, a load resumed after its worker was killed) without
+ * a bad value, a load resumed after its worker was killed), from each
+ * version of the workflow, without
  * non-determinism: a change that would break loads in flight fails here and
  * must go behind `patched()`. See test/support/histories.ts.
  */
@@ -14,9 +15,11 @@ import { historiesDir, readHistory } from '../support/histories.ts';
 describe('workflow replay', () => {
   const files = readdirSync(historiesDir).filter((name) => name.endsWith('.binpb'));
 
-  it('has the recorded histories of a success, a failure and a resumed load, from before and after the steps were recorded together', () => {
+  it('has the recorded histories of a success, a failure and a resumed load, from each version of the workflow', () => {
     const loads = ['load-bad-value', 'load-done', 'load-resumed-after-worker-kill'];
-    expect(files.sort()).toEqual([...loads, ...loads.map((name) => `${name}-steps-together`)].map((name) => `${name}.binpb`).sort());
+    // Before the steps were recorded together, after, and since the activities record them.
+    const versions = ['', '-steps-together', '-statuses-in-activities'];
+    expect(files.sort()).toEqual(versions.flatMap((version) => loads.map((name) => `${name}${version}.binpb`)).sort());
   });
 
   it('replays every one with the current workflow code', async () => {

@@ -64,30 +64,52 @@ async function* concatenated(deps: LoadDeps, resource: ResourcePlan): AsyncGener
   }
 }
 
+/** A status of the load as a workflow step records it. */
+export type StepStatus = Omit<LoadStatusUpdate, 'runId'>;
+
+/**
+ * The statuses an activity records itself (workflows from the
+ * 'statuses-recorded-by-activities' patch on): `begins` before its work,
+ * `ends` after it. One database write each instead of a local activity each.
+ */
+export interface StepStatuses {
+  begins?: StepStatus;
+  ends?: StepStatus;
+}
+
 /** Builds the package-loading activities over their dependencies. */
 export function createLoadActivities(deps: LoadDeps) {
+  /** Records that a step of the load begins (the durable status /package/status answers from). */
+  const record = async (input: LoadInput, update: StepStatus | undefined): Promise<void> => {
+    if (!update) return;
+    const { workflowExecution } = Context.current().info;
+    if (!workflowExecution) throw new Error('a load status is recorded only for a workflow');
+    await deps.statuses.record(
+      { descriptorUrl: input.descriptorUrl, datasetId: input.datasetId, owner: input.owner, workflowId: workflowExecution.workflowId },
+      { ...update, runId: workflowExecution.runId },
+    );
+  };
+
   return {
     /** Records that a step of the load begins (the durable status /package/status answers from). */
-    async recordStatus(input: LoadInput, update: Omit<LoadStatusUpdate, 'runId'>): Promise<void> {
-      const { workflowExecution } = Context.current().info;
-      if (!workflowExecution) throw new Error('recordStatus runs only for a workflow');
-      await deps.statuses.record(
-        { descriptorUrl: input.descriptorUrl, datasetId: input.datasetId, owner: input.owner, workflowId: workflowExecution.workflowId },
-        { ...update, runId: workflowExecution.runId },
-      );
+    async recordStatus(input: LoadInput, update: StepStatus): Promise<void> {
+      await record(input, update);
     },
 
-    async fetchDescriptor(input: LoadInput): Promise<Record<string, unknown>> {
+    async fetchDescriptor(input: LoadInput, statuses: StepStatuses = {}): Promise<Record<string, unknown>> {
+      await record(input, statuses.begins);
+      let descriptor: unknown;
       try {
         const chunks: Uint8Array[] = [];
         for await (const chunk of limited(await deps.files.open(input.source), deps.maxDescriptorBytes, 'The descriptor')) chunks.push(chunk);
-        const descriptor: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        descriptor = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         if (typeof descriptor !== 'object' || descriptor === null || Array.isArray(descriptor)) throw new CoreError('invalid-argument', 'The descriptor must be a JSON object');
-        return descriptor as Record<string, unknown>;
       } catch (error) {
         if (error instanceof SyntaxError) throw ApplicationFailure.nonRetryable('The descriptor is not valid JSON', 'InvalidPackage');
         return asFailure(error);
       }
+      await record(input, statuses.ends);
+      return descriptor as Record<string, unknown>;
     },
 
     async planLoad(input: LoadInput, descriptor: Record<string, unknown>): Promise<LoadPlan> {
@@ -103,9 +125,10 @@ export function createLoadActivities(deps: LoadDeps) {
      * after a crash resumes after them (the table loader keeps a checkpoint in
      * the same transaction as the rows, keyed by the workflow run).
      */
-    async loadResource(input: LoadInput, resource: ResourcePlan): Promise<ResourceLoadResult> {
+    async loadResource(input: LoadInput, resource: ResourcePlan, statuses: StepStatuses = {}): Promise<ResourceLoadResult> {
       const context = Context.current();
       const started = performance.now();
+      await record(input, statuses.begins);
       let committed = 0;
       // Heartbeats between checkpoints only while bytes still flow: a load
       // stuck on a dead connection stops beating, so Temporal times the
@@ -153,24 +176,37 @@ export function createLoadActivities(deps: LoadDeps) {
     /**
      * Puts the load in place: the registry document first, then in one
      * PostgreSQL transaction the fact table and the dataset row. Should that transaction fail, the registry document is put
-     * back as it was, so a failed load changes nothing.
+     * back as it was, so a failed load changes nothing. The fact table's key
+     * is built meanwhile (PostgreSQL's work while Elasticsearch does its own).
      */
-    async saveMetadata(input: LoadInput, descriptor: Record<string, unknown>, model: FiscalModel, resources: ResourcePlan[], rows: number): Promise<void> {
+    async saveMetadata(input: LoadInput, descriptor: Record<string, unknown>, model: FiscalModel, resources: ResourcePlan[], rows: number, statuses: StepStatuses = {}): Promise<void> {
+      await record(input, statuses.begins);
       const loaded = { input, descriptor, model, resources, rows };
+      const table = { prefix: tablePrefixFor(input.datasetId), table: factTableFor(input.datasetId) };
+      const keyBuilt = deps.tables.buildKey(table);
+      // Awaited below; until then a failure of the registry must not leave this rejection unobserved.
+      keyBuilt.catch(() => undefined);
       const previous = await deps.registry.get(input.datasetId);
       const document = registryDocumentFor(loaded, previous, new Date());
-      await deps.registry.save(document);
       try {
+        await deps.registry.save(document);
+      } catch (error) {
+        await keyBuilt.catch(() => undefined);
+        throw error;
+      }
+      try {
+        await keyBuilt;
         await deps.tables.publish({
+          ...table,
           loadId: Context.current().info.workflowExecution?.runId ?? '',
-          prefix: tablePrefixFor(input.datasetId),
-          table: factTableFor(input.datasetId),
           dataset: datasetRecordFor(loaded, document.package?.private === false),
         });
       } catch (error) {
         await (previous ? deps.registry.save(previous) : deps.registry.delete(input.datasetId));
         throw error;
       }
+      // Published: a retry of this activity after a failure to record it finds nothing left to swap.
+      await record(input, statuses.ends);
     },
 
     /** A failed load leaves nothing behind: its aside tables and checkpoints go. */

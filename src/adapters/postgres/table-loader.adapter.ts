@@ -29,8 +29,8 @@ function copyText(value: string): string {
  * transaction. A retry of the same load (same `loadId`) after a crash skips
  * the resource's committed rows and goes on, so each row lands exactly once;
  * a resource with no checkpoint of this load has no rows in the table yet.
- * `publish` then gives the table its primary key and swaps it in, in one
- * transaction with the dataset row: readers see the old dataset or the new
+ * `publish` then gives the table its primary key (`buildKey`, before and
+ * outside the swap) and swaps it in, in one transaction with the dataset row: readers see the old dataset or the new
  * one, never a part.
  */
 export class PostgresTableLoader implements TableLoader {
@@ -276,10 +276,34 @@ export class PostgresTableLoader implements TableLoader {
     return rows;
   }
 
+  async buildKey({ prefix, table }: Pick<TablePublication, 'prefix' | 'table'>): Promise<void> {
+    checkNames(prefix, table);
+    const aside = `${table}__loading`;
+    const pool = await this.orm.em.getConnection().getNativeClient();
+    const client = await pool.connect();
+    try {
+      const found = await client.query<{ keyed: boolean }>("select exists (select 1 from pg_constraint where conrelid = c.oid and contype = 'p') as keyed from (select to_regclass($1) as oid) c where c.oid is not null", [
+        `"${aside}"`,
+      ]);
+      // No aside table: this load was published already (a retried activity).
+      if (found.rows.length === 0 || found.rows[0]?.keyed) return;
+      // Named after the aside table (the table in place holds `<table>_pkey`); the swap renames it.
+      await client.query(`alter table "${aside}" add constraint "${aside}_pkey" primary key ("_id")`);
+    } catch (error) {
+      // Two attempts of one publication at once: the other one built it.
+      if ((error as { code?: string }).code === '42P16') return;
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   async publish(publication: TablePublication): Promise<void> {
     const { prefix, table, loadId, dataset } = publication;
     checkNames(prefix, table);
     const aside = `${table}__loading`;
+    // The key is built before the swap's transaction, so readers of the dataset's current table never wait on it.
+    await this.buildKey(publication);
     const pool = await this.orm.em.getConnection().getNativeClient();
     const client = await pool.connect();
     try {
@@ -294,7 +318,7 @@ export class PostgresTableLoader implements TableLoader {
         // Whatever the dataset had: the fact table of the last load, or (before the one fact table) a view over per-resource tables.
         await client.query(`drop view if exists "${prefix}_fact"`);
         for (const name of existing) if (name !== aside && name !== `${prefix}_fact`) await client.query(`drop table if exists "${name}"`);
-        await client.query(`alter table "${aside}" add constraint "${table}_pkey" primary key ("_id")`);
+        await client.query(`alter table "${aside}" rename constraint "${aside}_pkey" to "${table}_pkey"`);
         await client.query(`alter table "${aside}" rename to "${table}"`);
         await deleteCheckpoints(client, prefix);
         await client.query(
