@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       ...createActivities({ orm, search, objectStore, bucket: config.objectStore.bucket }),
       ...createLoadActivities({
         files: new ObjectStoreAndWebPackageFiles(objectStore, config.objectStore.bucket),
-        tables: new PostgresTableLoader(orm, config.packages.checkpointRows),
+        tables: new PostgresTableLoader(orm, config.packages.checkpointRows, undefined, config.packages.copyStreams),
         registry: new ElasticsearchPackageRegistry(search, config.search.indexPrefix),
         statuses: new LoadStatusRepository(orm),
         reportProgress: (workflow, rows) => client.workflow.getHandle(workflow.workflowId, workflow.runId).signal(loadProgressSignalName, rows),

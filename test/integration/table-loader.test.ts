@@ -226,6 +226,44 @@ describe('PostgresTableLoader', () => {
     ]);
   });
 
+  it('copies through several connections at once and commits their blocks in file order: a crash keeps exactly the first records', async () => {
+    const columns = columnsFor([{ name: 'id', type: 'integer' }, { name: 'label', type: 'string' }]);
+    const rows = Array.from({ length: 300 }, (_, i) => `${i + 1},"row ${i + 1}, ""quoted""
+second line"
+`);
+    // Three streams, blocks of about 100 bytes: some 100 transactions, handed round the three connections.
+    const loader = new PostgresTableLoader(orm, 1000, undefined, 3, 100);
+    const progress: number[] = [];
+    await expect(loader.load(target('fdp_q1', columns, undefined, 'run-q'), () => breaksAfter(`id,label\n${rows.slice(0, 200).join('')}`), (count) => progress.push(count))).rejects.toThrow(/connection reset/);
+    // Commits come in order, each a prefix of the file: what is in the table is records 1..n, no gaps.
+    expect(progress.length).toBeGreaterThan(10);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    const [kept] = await query<{ rows: number; first: number; last: number }>('select count(*)::int as rows, min(c_id)::int as first, max(c_id)::int as last from fdp_q1_facts__loading');
+    expect(kept).toEqual({ rows: progress.at(-1), first: 1, last: progress.at(-1) });
+    const resumed = await loader.load(target('fdp_q1', columns, undefined, 'run-q'), () => [`id,label\n${rows.join('')}`], ignore);
+    expect(resumed).toEqual({ rows: 300, resumedAt: progress.at(-1), parsedBy: 'postgresql' });
+    await publish(loader, 'fdp_q1', 'run-q');
+    expect(await query('select count(*)::int as rows, count(distinct c_id)::int as ids, sum(c_id)::int as total, max(c_label) filter (where c_id = 300) as last from fdp_q1_facts')).toEqual([
+      { rows: 300, ids: 300, total: 45150, last: 'row 300, "quoted"\nsecond line' },
+    ]);
+  });
+
+  it('hands the records after a block PostgreSQL refuses to the casting path, keeping the blocks before it once', async () => {
+    const columns = columnsFor([{ name: 'id', type: 'integer' }, { name: 'amount', type: 'number' }]);
+    // Row 250 has grouped thousands: PostgreSQL refuses them, the casting path reads them.
+    const rows = Array.from({ length: 300 }, (_, i) => (i + 1 === 250 ? '250,"40,800,000"\n' : `${i + 1},${i + 1}.5\n`));
+    const loader = new PostgresTableLoader(orm, 1000, undefined, 2, 64);
+    const progress: number[] = [];
+    expect(await loader.load(target('fdp_q2', columns), () => [`id,amount\n${rows.join('')}`], (count) => progress.push(count))).toEqual({ rows: 300, resumedAt: 0, parsedBy: 'conductor' });
+    // PostgreSQL committed blocks before the refused one; the casting path went on after them.
+    expect(progress[0]).toBeGreaterThan(0);
+    expect(progress[0]).toBeLessThan(250);
+    await publish(loader, 'fdp_q2');
+    expect(await query('select count(*)::int as rows, count(distinct c_id)::int as ids, sum(c_id)::int as total, max(c_amount)::text as largest from fdp_q2_facts')).toEqual([
+      { rows: 300, ids: 300, total: 45150, largest: '40800000' },
+    ]);
+  });
+
   it('reads other dialects: semicolons, a BOM, CRLF, quoted delimiters, latin-1, no header row', async () => {
     const csv = '\uFEFFname;amount;day\r\n"Smith; John";12.5;2024-01-31\r\nDoe;-3;\r\n';
     const columns = columnsFor([{ name: 'name', type: 'string' }, { name: 'amount', type: 'number' }, { name: 'day', type: 'date' }]);

@@ -135,6 +135,7 @@ export function createLoadActivities(deps: LoadDeps) {
       // attempt out (20 s) and retries it instead of waiting for hours.
       let bytesRead = 0;
       let bytesAtLastBeat = -1;
+      let lastReported = Number.NEGATIVE_INFINITY;
       const beat = setInterval(() => {
         if (bytesRead === bytesAtLastBeat) return;
         bytesAtLastBeat = bytesRead;
@@ -157,8 +158,11 @@ export function createLoadActivities(deps: LoadDeps) {
             committed = rows;
             context.heartbeat({ resource: resource.index, rows });
             const execution = context.info.workflowExecution;
-            // Progress for the Temporal UI only: a failure to report must not fail the load.
-            if (execution && deps.reportProgress) deps.reportProgress(execution, rows).catch((error: unknown) => context.log.warn('progress not reported', { error: String(error) }));
+            // Progress for the Temporal UI only: a failure to report must not fail the load. At most one
+            // signal a second (blocks commit every few MB: each signal is a workflow task in Temporal).
+            if (!execution || !deps.reportProgress || performance.now() - lastReported < 1_000) return;
+            lastReported = performance.now();
+            deps.reportProgress(execution, rows).catch((error: unknown) => context.log.warn('progress not reported', { error: String(error) }));
           },
         );
         // Rows this attempt wrote (a resumed one skips those an earlier attempt committed).

@@ -1,13 +1,15 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CoreError } from '../../core/errors.js';
 import { casterFor, columnTypeOf } from '../../core/packages/table-schema-cast.js';
 import type { OpenSource, TableLoader, TableLoadResult, TableLoadTarget, TablePublication } from '../../ports/table-loader.js';
 import { csvRecordBatches, defaultGatherChars } from '../csv/csv-records.js';
 import { nativeCopyEncoding, nativeCopySql, RecordCounter, splitHeader } from './native-csv-copy.js';
+import { OrderedCopyBlocks } from './ordered-copy-blocks.js';
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
 const needsEscape = /[\\\t\n\r]/;
@@ -39,6 +41,10 @@ export class PostgresTableLoader implements TableLoader {
     private readonly checkpointRows = 250_000,
     /** How much CSV text is parsed at a time (see csvRecordBatches); tests make it small to checkpoint between few rows. */
     private readonly gatherChars = defaultGatherChars,
+    /** COPY streams at once when PostgreSQL reads the file itself (each is one backend's CPU; see OrderedCopyBlocks). */
+    private readonly copyStreams = 2,
+    /** Bytes of records per transaction when PostgreSQL reads the file itself: the unit handed to one stream. */
+    private readonly blockBytes = 4 * 1024 * 1024,
   ) {}
 
   async load(target: TableLoadTarget, source: OpenSource, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult> {
@@ -53,7 +59,7 @@ export class PostgresTableLoader implements TableLoader {
       const encoding = nativeCopyEncoding(target);
       let from = resumedAt;
       if (encoding) {
-        const native = await this.copyNative(client, target, aside, source(), encoding, resumedAt, onProgress);
+        const native = await this.copyNative(pool, client, target, aside, source(), encoding, resumedAt, onProgress);
         if (native.done) return { rows: native.rows, resumedAt, parsedBy: 'postgresql' };
         from = native.committed;
       }
@@ -110,6 +116,7 @@ export class PostgresTableLoader implements TableLoader {
    * refused transaction is rolled back).
    */
   private async copyNative(
+    pool: Pool,
     client: PoolClient,
     target: TableLoadTarget,
     aside: string,
@@ -131,37 +138,12 @@ export class PostgresTableLoader implements TableLoader {
     const copySql = nativeCopySql(aside, target, delimiter, encoding);
     const counter = new RecordCounter(dialect.quoteChar.charCodeAt(0), dialect.escapeChar.charCodeAt(0));
     const encoder = new TextEncoder();
-    let copy: ReturnType<typeof copyFrom> | undefined;
-    let copyError: Error | undefined;
-    let committed = resumedAt;
-    // Records counted in the open transaction (a last one without a line feed is counted by PostgreSQL only).
-    let pending = 0;
+    const spare = await spareClients(pool, this.copyStreams - 1);
+    const blocks = new OrderedCopyBlocks([client, ...spare], copySql, resumedAt, this.blockBytes, (on, rows) => commitWithCheckpoint(on, target, rows), onProgress);
+    // Records and bytes in the open block (a last record without a line feed is counted by PostgreSQL only).
+    let blockRecords = 0;
+    let blockBytes = 0;
     let skip = resumedAt;
-
-    const begin = async () => {
-      await client.query('begin');
-      // Dates in the ISO order only: a day-first or month-first date is not guessed (it fails, and the casting path says so).
-      await client.query("set local datestyle = 'ISO, YMD'");
-      copy = client.query(copyFrom(copySql));
-      copy.on('error', (error: Error) => (copyError ??= error));
-    };
-    const write = async (bytes: Uint8Array) => {
-      if (!bytes.byteLength) return;
-      if (!copy) await begin();
-      if (!copy?.write(bytes)) await once(copy as NonNullable<typeof copy>, 'drain');
-    };
-    const commit = async () => {
-      if (!copy) return;
-      const open = copy;
-      copy = undefined;
-      open.end();
-      await finished(open);
-      committed += open.rowCount;
-      pending = 0;
-      await commitWithCheckpoint(client, target, committed);
-      onProgress(committed);
-    };
-
     try {
       for await (const chunk of records) {
         let bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
@@ -172,31 +154,39 @@ export class PostgresTableLoader implements TableLoader {
           bytes = bytes.subarray(end);
         }
         while (bytes.byteLength) {
-          const wanted = this.checkpointRows - pending;
-          const { records: counted, end } = counter.count(bytes, wanted);
-          if (counted < wanted) {
-            await write(bytes);
-            pending += counted;
+          // A block ends at `checkpointRows` records, or at the first record end once it holds `blockBytes`.
+          const room = Math.max(0, this.blockBytes - blockBytes);
+          const wanted = this.checkpointRows - blockRecords;
+          const head = bytes.byteLength > room ? bytes.subarray(0, room) : bytes;
+          const inHead = counter.count(head, wanted);
+          let counted = inHead.records;
+          let cut = counted === wanted ? inHead.end : -1;
+          if (cut < 0 && head !== bytes) {
+            const past = counter.count(bytes.subarray(room), 1);
+            counted += past.records;
+            if (past.records === 1) cut = room + past.end;
+          }
+          if (cut < 0) {
+            await blocks.write(bytes);
+            blockRecords += counted;
+            blockBytes += bytes.byteLength;
             break;
           }
-          await write(bytes.subarray(0, end));
-          await commit();
-          bytes = bytes.subarray(end);
+          await blocks.write(bytes.subarray(0, cut));
+          blocks.endBlock();
+          blockRecords = 0;
+          blockBytes = 0;
+          bytes = bytes.subarray(cut);
         }
-        if (copyError) throw copyError;
       }
-      await commit();
-      return { done: true, rows: committed };
+      return { done: true, rows: await blocks.finish() };
     } catch (error) {
-      // An open COPY must be ended before the connection can roll back: destroying it sends CopyFail.
-      if (copy) {
-        const aborted = once(copy, 'close').catch(() => undefined);
-        copy.destroy(error as Error);
-        await aborted;
-      }
-      await client.query('rollback');
-      if (isDataError(copyError ?? error)) return { done: false, committed };
+      // Open COPYs are cancelled and their transactions rolled back; blocks before the first failed one stay committed.
+      const committed = await blocks.abort(error as Error);
+      if (isDataError(blocks.error ?? error)) return { done: false, committed };
       throw error;
+    } finally {
+      for (const extra of spare) extra.release();
     }
   }
 
@@ -370,6 +360,25 @@ export class PostgresTableLoader implements TableLoader {
 async function commitWithCheckpoint(client: PoolClient, target: TableLoadTarget, rowsCommitted: number): Promise<void> {
   await client.query('update package_load_checkpoints set rows_committed = $2, updated_at = now() where table_name = $1 and load_id = $3', [target.checkpointKey, rowsCommitted, target.loadId]);
   await client.query('commit');
+}
+
+/**
+ * Up to `count` more connections for parallel COPY streams, only those the
+ * pool hands out at once: loads that each hold a connection and wait for
+ * another on a full pool would wait for each other forever.
+ */
+async function spareClients(pool: Pool, count: number): Promise<PoolClient[]> {
+  const clients: PoolClient[] = [];
+  for (let i = 0; i < count; i++) {
+    const pending = pool.connect();
+    const client = await Promise.race([pending, sleep(250).then(() => undefined)]);
+    if (!client) {
+      pending.then((late) => late.release(), () => undefined);
+      break;
+    }
+    clients.push(client);
+  }
+  return clients;
 }
 
 function deleteCheckpoints(client: PoolClient, prefix: string) {
