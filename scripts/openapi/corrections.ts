@@ -109,6 +109,26 @@ const methodFixes: Record<string, (operation: Json) => void> = {
     const publish = operation.parameters.find((parameter: Json) => parameter.name === 'publish');
     publish.schema = { type: 'string', enum: ['true', 'false', 'toggle'] };
   },
+  Authorize: (operation) => {
+    // AuthService has an Authorize too (its answer is a message the generator describes).
+    if (!String(operation.operationId).startsWith('DatastoreService_')) return;
+    const signedUpload = {
+      type: 'object',
+      required: ['md5', 'name', 'length', 'upload_url', 'upload_query'],
+      properties: {
+        md5: { type: 'string', description: 'The declared base64 MD5, echoed.' },
+        name: { type: 'string' },
+        length: { type: 'number' },
+        type: { type: 'string', description: 'The declared Content-Type, when there was one.' },
+        upload_url: { type: 'string', description: '`<public S3 endpoint>/<bucket>/<owner>/<name>/<path>`.' },
+        upload_query: { type: 'object', description: 'The signature\'s query parameters, each a list of strings.', additionalProperties: { type: 'array', items: { type: 'string' } } },
+      },
+    };
+    operation.responses['200'] = {
+      description: 'A presigned PUT for each file, keyed by its path in the package (`{"filedata": {}}` for none).',
+      content: json({ type: 'object', required: ['filedata'], properties: { filedata: { type: 'object', additionalProperties: signedUpload } } }),
+    };
+  },
   GetPublicKey: (operation) => {
     operation.responses['200'] = { description: 'The PEM public key (SubjectPublicKeyInfo).', content: { 'application/x-pem-file': { schema: { type: 'string' } } } };
   },

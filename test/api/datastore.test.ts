@@ -1,9 +1,10 @@
 /** The Datastore service through Envoy, with real uploads to MinIO at the URLs it signs. */
 import { createHash, randomBytes } from 'node:crypto';
-import { credentials } from '@grpc/grpc-js';
+import { credentials, Metadata } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createObjectStoreClient } from '../../src/adapters/minio/client.ts';
 import { AuthServiceClient } from '../../src/gen/conductor/auth/v1/auth.js';
+import { DatastoreServiceClient, type AuthorizeResponse } from '../../src/gen/conductor/datastore/v1/datastore.js';
 import { internalMetadata } from '../support/internal.ts';
 import { logIn, uniqueUser } from '../support/login.ts';
 import { testStack } from '../setup/test-stack.ts';
@@ -111,6 +112,23 @@ describe('POST /datastore/authorize', () => {
     const reply = await authorize({ metadata: { owner: owner.userid, name: 'empty' }, filedata: {} }, { authorization: `Bearer ${owner.token}` }, '/datastore/');
     expect(reply.status).toBe(200);
     expect(reply.json).toEqual({ filedata: {} });
+  });
+
+  it('answers gRPC callers with the same uploads as a Struct (the gateway gets the JSON written by the server)', async () => {
+    const body = { metadata: { owner: owner.userid, name: 'both-ways' }, filedata: { 'data/a.csv': { length: 3, md5: md5('abc'), type: 'text/csv', name: 'a.csv' } } };
+    const overHttp = (await authorize(body, { authorization: `Bearer ${owner.token}` })).json as { filedata: Record<string, Signed> };
+    const client = new DatastoreServiceClient(testStack().grpc, credentials.createInsecure());
+    try {
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${owner.token}`);
+      const overGrpc = await new Promise<AuthorizeResponse>((done, fail) => client.authorize({ jwt: '', ...body }, metadata, (error, reply) => (error ? fail(error) : done(reply))));
+      expect(overGrpc.httpBody).toBeUndefined();
+      const signed = (files: Record<string, Signed> | undefined) => Object.fromEntries(Object.entries(files ?? {}).map(([path, { upload_query: _signature, ...file }]) => [path, file]));
+      expect(signed(overGrpc.filedata as Record<string, Signed>)).toEqual(signed(overHttp.filedata));
+      expect(Object.keys(overHttp.filedata['data/a.csv']?.upload_query ?? {})).toEqual(Object.keys((overGrpc.filedata as Record<string, Signed>)['data/a.csv']?.upload_query ?? {}));
+    } finally {
+      client.close();
+    }
   });
 
   it('takes the token from Authorization, Auth-Token or ?jwt=, in that order', async () => {

@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { HttpBody } from "../../../google/api/httpbody.js";
 import { ListValue, Struct } from "../../../google/protobuf/struct.js";
 
 export const protobufPackage = "conductor.datastore.v1";
@@ -72,9 +73,18 @@ export interface AuthorizeResponse {
   /**
    * filedata maps each requested path to its SignedUpload, as JSON. A Struct
    * rather than a map because clients rely on `{"filedata":{}}` for no files,
-   * and proto3 JSON omits an empty map.
+   * and proto3 JSON omits an empty map. Empty for calls through the gateway,
+   * which get http_body instead.
    */
-  filedata: { [key: string]: any } | undefined;
+  filedata:
+    | { [key: string]: any }
+    | undefined;
+  /**
+   * http_body is `{"filedata": …}` as JSON, the HTTP route's body; set only
+   * for calls through the gateway (written once by the server, rather than
+   * built as a Struct and turned into JSON again by the transcoder).
+   */
+  httpBody: HttpBody | undefined;
 }
 
 /**
@@ -543,13 +553,16 @@ export const FileDescription: MessageFns<FileDescription> = {
 };
 
 function createBaseAuthorizeResponse(): AuthorizeResponse {
-  return { filedata: undefined };
+  return { filedata: undefined, httpBody: undefined };
 }
 
 export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
   encode(message: AuthorizeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.filedata !== undefined) {
       Struct.encode(Struct.wrap(message.filedata), writer.uint32(10).fork()).join();
+    }
+    if (message.httpBody !== undefined) {
+      HttpBody.encode(message.httpBody, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -575,6 +588,14 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
             message.filedata = Struct.unwrap(Struct.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.httpBody = HttpBody.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -588,13 +609,23 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
   },
 
   fromJSON(object: any): AuthorizeResponse {
-    return { filedata: isObject(object.filedata) ? object.filedata : undefined };
+    return {
+      filedata: isObject(object.filedata) ? object.filedata : undefined,
+      httpBody: isSet(object.httpBody)
+        ? HttpBody.fromJSON(object.httpBody)
+        : isSet(object.http_body)
+        ? HttpBody.fromJSON(object.http_body)
+        : undefined,
+    };
   },
 
   toJSON(message: AuthorizeResponse): unknown {
     const obj: any = {};
     if (message.filedata !== undefined) {
       obj.filedata = message.filedata;
+    }
+    if (message.httpBody !== undefined) {
+      obj.httpBody = HttpBody.toJSON(message.httpBody);
     }
     return obj;
   },
@@ -605,6 +636,9 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
   fromPartial<I extends Exact<DeepPartial<AuthorizeResponse>, I>>(object: I): AuthorizeResponse {
     const message = createBaseAuthorizeResponse();
     message.filedata = object.filedata ?? undefined;
+    message.httpBody = (object.httpBody !== undefined && object.httpBody !== null)
+      ? HttpBody.fromPartial(object.httpBody)
+      : undefined;
     return message;
   },
 };
