@@ -110,28 +110,45 @@ export class RecordCounter {
 
   /**
    * Counts up to `wanted` record ends in `bytes`: how many, and the offset
-   * just after the last one counted. One pass over the bytes with the state
-   * in locals (twice as fast here as indexOf per quote and line feed). With
-   * quotes escaped by doubling, a doubled quote toggles twice.
+   * just after the last one counted. Outside quotes it runs to the next
+   * quote or line feed, inside them to the next quote or escape, with the
+   * state in locals: two comparisons a byte (about twice as fast here as one
+   * loop that branches on the state at every byte, and faster than indexOf
+   * per quote and line feed). With quotes escaped by doubling, a doubled
+   * quote closes and reopens them.
    */
   count(bytes: Uint8Array, wanted: number): { records: number; end: number } {
     const quote = this.quote;
+    // -1 never equals a byte: with doubled quotes there is no escape to look for.
     const escape = this.escape === this.quote ? -1 : this.escape;
+    const length = bytes.length;
     let quoted = this.quoted;
     let escaping = this.escaping;
     let records = 0;
     let end = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      const byte = bytes[i];
-      if (quoted) {
-        if (escaping) escaping = false;
-        else if (byte === escape) escaping = true;
-        else if (byte === quote) quoted = false;
-      } else if (byte === quote) quoted = true;
-      else if (byte === 10) {
-        records += 1;
-        end = i + 1;
-        if (records === wanted) break;
+    let i = 0;
+    while (i < length) {
+      let byte = 0;
+      if (escaping) {
+        // The escaped byte, whatever it is.
+        escaping = false;
+        i += 1;
+      } else if (quoted) {
+        while (i < length && (byte = bytes[i] as number) !== quote && byte !== escape) i += 1;
+        if (i === length) break;
+        i += 1;
+        if (byte === quote) quoted = false;
+        else escaping = true;
+      } else {
+        while (i < length && (byte = bytes[i] as number) !== quote && byte !== 10) i += 1;
+        if (i === length) break;
+        i += 1;
+        if (byte === quote) quoted = true;
+        else {
+          records += 1;
+          end = i;
+          if (records === wanted) break;
+        }
       }
     }
     this.quoted = quoted;
