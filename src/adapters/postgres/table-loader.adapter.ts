@@ -21,12 +21,13 @@ function copyText(value: string): string {
 }
 
 /**
- * Streams CSV into PostgreSQL with COPY, in constant memory, casting every
- * cell per its Table Schema type.
+ * Streams CSV into PostgreSQL with COPY, in constant memory: PostgreSQL
+ * reads the CSV itself where it can, otherwise every cell is cast per its
+ * Table Schema type here.
  *
  * Every resource of a dataset goes into one fact table, aside as
  * `<table>__loading` (an `_id` identity column first, numbering the rows in
- * load order), committed every `checkpointRows` rows together with the
+ * load order), committed in transactions of at most `checkpointRows` rows together with the
  * resource's checkpoint row (`package_load_checkpoints`) in the same
  * transaction. A retry of the same load (same `loadId`) after a crash skips
  * the resource's committed rows and goes on, so each row lands exactly once;
@@ -109,11 +110,13 @@ export class PostgresTableLoader implements TableLoader {
 
   /**
    * The resource's bytes straight into COPY (FORMAT csv), split at record
-   * boundaries into transactions of `checkpointRows` records, each with the
-   * resource's checkpoint; a resumed load skips the records committed
-   * before. `done` false when the header is not the schema's or PostgreSQL
-   * refuses a value: the casting path then goes on after `committed` (the
-   * refused transaction is rolled back).
+   * boundaries into blocks of about `blockBytes` (at most `checkpointRows`
+   * records), each a transaction with the resource's checkpoint, handed
+   * round `copyStreams` connections and committed in file order
+   * (OrderedCopyBlocks); a resumed load skips the records committed before.
+   * `done` false when the header is not the schema's or PostgreSQL refuses a
+   * value: the casting path then goes on after `committed` (the refused
+   * block and those after it are rolled back).
    */
   private async copyNative(
     pool: Pool,
