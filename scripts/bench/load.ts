@@ -190,10 +190,10 @@ try {
     const name = `bench-${rows}-${results.length}`;
     const { csv, megabytes, url } = await putPackage(name, rows);
 
+    settle();
     // The worker's peak resident memory during this load, sampled every 20 ms.
     let peak = residentMiB();
     const sampler = setInterval(() => (peak = Math.max(peak, residentMiB())), 20);
-    settle();
     const started = performance.now();
     // When /package/status first showed each step: the fixed cost of a load against the COPY.
     const {

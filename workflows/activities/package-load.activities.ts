@@ -188,16 +188,12 @@ export function createLoadActivities(deps: LoadDeps) {
       const loaded = { input, descriptor, model, resources, rows };
       const table = { prefix: tablePrefixFor(input.datasetId), table: factTableFor(input.datasetId) };
       const keyBuilt = deps.tables.buildKey(table);
-      // Awaited below; until then a failure of the registry must not leave this rejection unobserved.
+      // Awaited below; until then a failure of the registry must not leave this rejection unobserved
+      // (a retry finds the key built, or builds it).
       keyBuilt.catch(() => undefined);
       const previous = await deps.registry.get(input.datasetId);
       const document = registryDocumentFor(loaded, previous, new Date());
-      try {
-        await deps.registry.save(document);
-      } catch (error) {
-        await keyBuilt.catch(() => undefined);
-        throw error;
-      }
+      await deps.registry.save(document);
       try {
         await keyBuilt;
         await deps.tables.publish({

@@ -14,13 +14,6 @@ interface Block {
 }
 
 /**
- * How much a connection may hold unsent before the writer waits for it: a
- * block and a half, so a whole block is handed over while PostgreSQL still
- * parses the one before it on another connection.
- */
-const bufferedBytesPerConnection = (blockBytes: number) => Math.ceil(blockBytes * 1.5);
-
-/**
  * COPY over several connections at once, committed in order. The caller
  * cuts the records into blocks at record boundaries; block i goes to
  * connection i mod n, so n PostgreSQL backends parse at once (each COPY is
@@ -41,6 +34,12 @@ export class OrderedCopyBlocks {
   private last: Promise<number>;
   private blocks = 0;
   private committedSoFar: number;
+  /**
+   * How much a connection may hold unsent before the writer waits for it: a
+   * block and a half, so a whole block is handed over while PostgreSQL still
+   * parses the one before it on another connection.
+   */
+  private readonly maxUnsentBytes: number;
   /** The first error of any block (a refused value, a lost connection). */
   error: Error | undefined;
 
@@ -49,12 +48,14 @@ export class OrderedCopyBlocks {
     private readonly copySql: string,
     /** Rows already committed before the first block (a resumed load). */
     committedBefore: number,
-    private readonly blockBytes: number,
+    /** About how many bytes a block holds (the caller cuts them). */
+    blockBytes: number,
     private readonly checkpoint: (client: PoolClient, rowsCommitted: number) => Promise<void>,
     private readonly onCommitted: (rowsCommitted: number) => void,
   ) {
     this.last = Promise.resolve(committedBefore);
     this.committedSoFar = committedBefore;
+    this.maxUnsentBytes = Math.ceil(blockBytes * 1.5);
   }
 
   /** Bytes of whole records (or the start of one, finished by the next write) into the open block. */
@@ -63,7 +64,7 @@ export class OrderedCopyBlocks {
     if (this.error) throw this.error;
     const block = this.current ?? (this.current = await this.open());
     // Unsent bytes wait in the stream only up to a bound (memory stays flat); past it, the writer waits for PostgreSQL.
-    if (!block.copy.write(bytes) && block.copy.writableLength > bufferedBytesPerConnection(this.blockBytes)) await once(block.copy, 'drain');
+    if (!block.copy.write(bytes) && block.copy.writableLength > this.maxUnsentBytes) await once(block.copy, 'drain');
   }
 
   /** Ends the open block (at a record boundary): it commits after the one before it, while the next one is written. */

@@ -2,18 +2,15 @@ import { parseCreateWorkPackageBody } from '../../core/work-packages/create-requ
 import type { WorkPackageService } from '../../core/work-packages/work-package.service.js';
 import { WorkPackageServiceService, type WorkPackageServiceServer } from '../../gen/conductor/workpackage/v1/workpackage.js';
 import { expectCaller } from '../caller.js';
-import { serviceHandlers, type HandlerContext, type RpcRuntime } from '../service-handlers.js';
+import { jsonBody, viaGateway } from '../json-body.js';
+import { serviceHandlers, type RpcRuntime } from '../service-handlers.js';
 
 export interface WorkPackageHandlerDeps {
   workPackages: WorkPackageService;
 }
 
-const json = (value: unknown) => ({ contentType: 'application/json', data: Buffer.from(JSON.stringify(value)), extensions: [] });
-
 /** WorkPackageService over gRPC: GHGA's 2.0.6 routes and `/health`. */
 export function workPackageHandlers(runtime: RpcRuntime, { workPackages }: WorkPackageHandlerDeps): WorkPackageServiceServer {
-  const viaGateway = (context: HandlerContext) => context.originalPath !== undefined;
-
   return serviceHandlers<WorkPackageServiceServer>(WorkPackageServiceService, runtime, {
     createWorkPackage: async (request, context) => {
       const { user } = expectCaller(context.caller, 'work-package-user');
@@ -33,7 +30,7 @@ export function workPackageHandlers(runtime: RpcRuntime, { workPackages }: WorkP
     createWorkOrderToken: async (request, context) => {
       const token = await workPackages.workOrderToken(request.id, request.fileId, expectCaller(context.caller, 'work-package-access').token);
       context.respondWith({ status: 201, headers: { 'cache-control': 'max-age=30, private' } });
-      return viaGateway(context) ? { token: '', httpBody: json(token) } : { token, httpBody: undefined };
+      return viaGateway(context) ? { token: '', httpBody: jsonBody(token) } : { token, httpBody: undefined };
     },
 
     listUserDatasets: async (request, context) => {
@@ -45,7 +42,7 @@ export function workPackageHandlers(runtime: RpcRuntime, { workPackages }: WorkP
         description: dataset.description,
         files: dataset.files.map((file) => ({ id: file.id, extension: file.extension })),
       }));
-      return viaGateway(context) ? { datasets: [], httpBody: json(datasets) } : { datasets, httpBody: undefined };
+      return viaGateway(context) ? { datasets: [], httpBody: jsonBody(datasets) } : { datasets, httpBody: undefined };
     },
 
     grantDatasetAccess: async (request) => {
