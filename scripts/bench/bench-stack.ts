@@ -23,7 +23,8 @@ export function sized<T>(full: T, tiny: T): T {
  * BENCH_CPU_PROFILE=<folder> runs the server and worker with --cpu-prof (each
  * process writes its profile there when the stack stops; read one with
  * scripts/bench/profile-summary.ts). BENCH_NODE_OPTIONS adds Node options to
- * them (say, a heap limit to try).
+ * them (say, a heap limit to try). BENCH_KEEP_DATA=1 keeps the stack's data
+ * folder, its logs among it, after the run (the path is printed at start).
  */
 export async function startBenchStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningStack & { dataDir: string; dispose(): Promise<void> }> {
   const profileDir = process.env.BENCH_CPU_PROFILE;
@@ -54,7 +55,7 @@ export async function startBenchStack(extraEnv: NodeJS.ProcessEnv = {}): Promise
     dataDir,
     dispose: async () => {
       await stack.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!process.env.BENCH_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -151,11 +151,12 @@ try {
     const upload = await fetch(`${stack.urls.gateway}/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     if (upload.status !== 200) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
     const { dataset_id: datasetId } = await status();
-    let ended = false;
+    // Stopped when the workflow ends, so the end is not taken up to one poll interval late.
+    const ended = new AbortController();
     const polling = (async () => {
-      while (!ended) {
-        await sleep(100);
-        if (!ended) await status();
+      while (!ended.signal.aborted) {
+        await sleep(100, undefined, { signal: ended.signal }).catch(() => undefined);
+        if (!ended.signal.aborted) await status();
       }
     })();
     try {
@@ -171,7 +172,7 @@ try {
         }
       }
     } finally {
-      ended = true;
+      ended.abort();
       await polling;
     }
     return { answer: await status(), seen };

@@ -17,6 +17,7 @@ import { kubernetesVersion } from '../../scripts/kubernetes-schemas.ts';
 import { repoRoot } from '../../scripts/stack/paths.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { testStack } from '../setup/test-stack.ts';
+import { workerNodeFlags } from '../../workflows/worker-node-flags.ts';
 
 const run = promisify(execFile);
 const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -120,6 +121,12 @@ describe('the Helm chart', () => {
     const job = rendered.find((object) => object.kind === 'Job');
     expect(job?.metadata.annotations?.['helm.sh/hook']).toBe('post-install,pre-upgrade');
     expect(job?.spec?.template?.spec.containers[0]?.args).toEqual(['migrate']);
+  });
+
+  it('starts the worker with the Node flags it needs from the start (the heap size the loader is tuned for)', async () => {
+    const worker = (await objects('-f', valuesFile)).find((object) => object.kind === 'Deployment' && object.metadata.name === 'conductor-worker');
+    const nodeOptions = worker?.spec?.template?.spec.containers[0]?.env?.find((variable) => variable.name === 'NODE_OPTIONS')?.value;
+    expect(nodeOptions?.split(' ')).toEqual(workerNodeFlags);
   });
 
   it('keeps the gRPC port internal: only the gateway and labelled clients reach it; backends only from Conductor', async () => {

@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { repoRoot } from '../../scripts/stack/paths.ts';
 import { containerCommands } from '../../src/cli/container-commands.ts';
 import { loadConfig } from '../../src/config/index.ts';
+import { workerNodeFlags } from '../../workflows/worker-node-flags.ts';
 
 interface Service {
   ports?: string[];
@@ -59,7 +60,8 @@ describe('docker-compose.yml', () => {
       ]),
     );
     expect(() => loadConfig(undefined, substituted)).not.toThrow();
-    expect(compose.services.worker?.environment).toEqual(environment);
+    // The worker's adds the Node flags it must start with.
+    expect(compose.services.worker?.environment).toEqual({ ...environment, NODE_OPTIONS: workerNodeFlags.join(' ') });
   });
 
   it('runs commands the image has: the Dockerfile entry point and every container command exist in the build', () => {

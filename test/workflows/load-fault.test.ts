@@ -19,6 +19,7 @@ import { loadPackageWorkflowName, type LoadInput, type LoadStatus, type Resource
 import { recordHistory } from '../support/histories.ts';
 import { putGeneratedPackage, sql } from '../support/packages.ts';
 import { testStack } from '../setup/test-stack.ts';
+import { workerNodeFlags } from '../../workflows/worker-node-flags.ts';
 
 const rows = 400_000;
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -26,7 +27,7 @@ const repoRoot = join(import.meta.dirname, '..', '..');
 /** A worker of this test's own, on its own task queue, checkpointing every 20,000 rows. */
 function startWorker(taskQueue: string, label: string): ChildProcess {
   const log = openSync(join(testStack().logDir, `fault-worker-${label}.log`), 'a');
-  return spawn(process.execPath, [join(repoRoot, 'dist', 'workflows', 'worker.js')], {
+  return spawn(process.execPath, [...workerNodeFlags, join(repoRoot, 'dist', 'workflows', 'worker.js')], {
     env: { ...testStack().conductorEnv, TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_WORKER_METRICS_ADDRESS: '', PACKAGE_LOAD_CHECKPOINT_ROWS: '20000' },
     stdio: ['ignore', log, log],
   });

@@ -18,6 +18,7 @@ import { loadPackageWorkflowName, type LoadInput, type LoadStatus } from '../../
 import { putGeneratedPackage, sql } from '../support/packages.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { testStack } from '../setup/test-stack.ts';
+import { workerNodeFlags } from '../../workflows/worker-node-flags.ts';
 
 const rows = 300_000;
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -65,7 +66,7 @@ describe('backends down during a load', () => {
 
     const taskQueue = `outage-${randomBytes(4).toString('hex')}`;
     const log = openSync(join(stack.logDir, 'outage-worker.log'), 'a');
-    worker = spawn(process.execPath, [join(repoRoot, 'dist', 'workflows', 'worker.js')], {
+    worker = spawn(process.execPath, [...workerNodeFlags, join(repoRoot, 'dist', 'workflows', 'worker.js')], {
       env: {
         ...stack.conductorEnv,
         TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_WORKER_METRICS_ADDRESS: '',

@@ -6,14 +6,15 @@ import { repoRoot } from '../paths.ts';
 import { portOpen } from '../probes.ts';
 import { runCommand } from '../run-command.ts';
 import { startService, type ServiceProcess } from '../service-process.ts';
+import { workerNodeFlags } from '../../../workflows/worker-node-flags.ts';
 
 /**
- * Node's arguments for one of Conductor's processes: source maps, and the
- * tracing bootstrap loaded first (it starts tracing only when an OTLP
- * endpoint is configured).
+ * Node's arguments for one of Conductor's processes: its own `flags` (the
+ * worker's heap size), source maps, and the tracing bootstrap loaded first
+ * (it starts tracing only when an OTLP endpoint is configured).
  */
-export function conductorNodeArgs(entry: string): string[] {
-  return ['--enable-source-maps', '--import', pathToFileURL(join(repoRoot, 'dist', 'src', 'adapters', 'telemetry', 'instrument.js')).href, entry];
+export function conductorNodeArgs(entry: string, flags: string[] = []): string[] {
+  return [...flags, '--enable-source-maps', '--import', pathToFileURL(join(repoRoot, 'dist', 'src', 'adapters', 'telemetry', 'instrument.js')).href, entry];
 }
 
 /** Applies the database migrations with the built code. */
@@ -67,7 +68,7 @@ export async function startConductorWorker(name: string, env: NodeJS.ProcessEnv,
     return await startService({
       name,
       command: process.execPath,
-      args: conductorNodeArgs(join(repoRoot, 'dist', 'workflows', 'worker.js')),
+      args: conductorNodeArgs(join(repoRoot, 'dist', 'workflows', 'worker.js'), workerNodeFlags),
       env,
       cwd: repoRoot,
       logFile,
