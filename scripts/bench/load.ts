@@ -1,6 +1,6 @@
 /**
- * `npm run bench:load`: generates a Fiscal Data Package of 1,000,000 rows
- * (about ten columns of mixed types) and one of 100,000, loads each through
+ * `npm run bench:load`: generates Fiscal Data Packages of 100,000, 1,000,000
+ * and 3,000,000 rows (about ten columns of mixed types), loads each through
  * the whole workflow (upload → Temporal → COPY), and in the same run loads the
  * same CSV with `psql \copy` into an equivalent table (the baseline: an `_id`
  * identity column given its primary key after the copy, as the loader's fact
@@ -8,6 +8,8 @@
  * rows/s of both, their ratio, the worker's peak memory after each size, and
  * the CPU time per row of each process on both paths (from /proc): on a
  * machine where they share the cores, that is where the ceiling comes from.
+ * BENCH_WAIT_EVENTS=1 adds what PostgreSQL's COPY backends waited on, on
+ * each path (wait-events.ts).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, statSync } from 'node:fs';
@@ -15,9 +17,10 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { Client, Connection, ServiceError, WorkflowFailedError } from '@temporalio/client';
 import { benchPermissionToken, cpuPerUnit, formatPerUnit, fromBuild, residentBytes, stackProcesses, startBenchStack, sized } from './bench-stack.ts';
+import { formatWaits, withWaitEvents } from './wait-events.ts';
 
 // 3M as well: the 100k load is too short for the worker's heap to reach its working size,
 // so comparing 1M with 3M is what shows whether memory grows with rows.
@@ -112,14 +115,30 @@ try {
   const histories: string[] = [];
   const temporal = new Client({ connection: await Connection.connect({ address: stack.urls.temporal }) });
 
+  // BENCH_WAIT_EVENTS=1: what PostgreSQL's COPY backends wait on, on each path (wait-events.ts).
+  const waitLines: string[] = [];
+  const sampled = async <T>(run: () => Promise<T>) =>
+    process.env.BENCH_WAIT_EVENTS === '1' ? withWaitEvents(String(env.DATABASE_URL), run) : { result: await run(), waits: undefined };
+  /** psql with these arguments, not blocking this process (the wait events are sampled meanwhile): its exit code. */
+  const psqlRun = (args: string[]) =>
+    new Promise<number>((resolve, reject) => {
+      const child = spawn(psql, args, { stdio: 'inherit' });
+      child.on('error', reject);
+      child.on('close', (code) => resolve(code ?? 1));
+    });
+
   /**
    * Each timed load starts with nothing left for PostgreSQL to do from the
    * one before: no autovacuum of the table just loaded (it reads the whole
    * table, and would run beside the next load), no dirty pages for a
-   * checkpoint to flush.
+   * checkpoint to flush. And nothing for the kernel to write back: the
+   * workflow's load comes right after its CSV was written and put into
+   * MinIO (700 MB at 3M rows), which the kernel would otherwise write to
+   * disk during that load but not during psql's.
    */
   const settle = () => {
     for (const statement of ['vacuum (analyze)', 'checkpoint']) spawnSync(psql, [String(env.DATABASE_URL), '-qc', statement], { stdio: 'inherit' });
+    spawnSync('sync', { stdio: 'inherit' });
   };
 
   /** Writes a package of `rows` rows into the datastore: its CSV's local path, size and descriptor URL. */
@@ -187,6 +206,23 @@ try {
   if (warmUpEnd.status !== 'done') throw new Error(`warm-up load ended ${JSON.stringify(warmUpEnd)}`);
   const warmUpLine = `first load after the stack started (${sized(10_000, 500).toLocaleString('en')} rows, not in the ratios): ${((performance.now() - warmUpStarted) / 1000).toFixed(2)} s`;
 
+  // A PostgreSQL that has been running has its WAL files: each checkpoint recycles them for the WAL
+  // that follows. A fresh cluster creates and zero-fills each 16 MB file the first time, and whichever
+  // path writes that much WAL first pays for it: at 3M rows the workflow's COPY backends spent 8–11 %
+  // of their samples on IO:WALInitWrite and psql's, timed after it on the recycled files, none
+  // (BENCH_WAIT_EVENTS=1). So the WAL files of a load larger than the largest here are made once,
+  // before anything is timed, and kept (min_wal_size) for both paths.
+  const walPrimeStarted = performance.now();
+  for (const statement of [
+    "alter system set min_wal_size = '1GB'",
+    'select pg_reload_conf()',
+    `create table bench_wal_prime as select g, repeat('x', 200) as filler from generate_series(1, ${sized(4_000_000, 1_000)}) g`,
+    'drop table bench_wal_prime',
+    'checkpoint',
+  ])
+    spawnSync(psql, [String(env.DATABASE_URL), '-qc', statement], { stdio: 'inherit' });
+  const walPrimeLine = `WAL files made before timing (1 GB, kept by min_wal_size): ${((performance.now() - walPrimeStarted) / 1000).toFixed(1)} s`;
+
   for (const rows of sizes) {
     const name = `bench-${rows}-${results.length}`;
     const { csv, megabytes, url } = await putPackage(name, rows);
@@ -198,9 +234,12 @@ try {
     const started = performance.now();
     // When /package/status first showed each step: the fixed cost of a load against the COPY.
     const {
-      result: { answer: status, seen },
+      result: {
+        result: { answer: status, seen },
+        waits: workflowWaits,
+      },
       usPerUnit: workflowCpu,
-    } = await cpuPerUnit(workflowProcesses, () => loadThroughGateway(url, started), () => rows);
+    } = await cpuPerUnit(workflowProcesses, () => sampled(() => loadThroughGateway(url, started)), () => rows);
     const workflowSeconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     if (status.status !== 'done' || status.progress !== rows) throw new Error(`load ended ${JSON.stringify(status)}`);
@@ -214,18 +253,23 @@ try {
     spawnSync(psql, [connection, '-qc', sql], { stdio: 'inherit' });
     settle();
     const baselineStarted = performance.now();
-    const { result: copy, usPerUnit: copyCpu } = await cpuPerUnit(
+    const {
+      result: { result: copyStatus, waits: copyWaits },
+      usPerUnit: copyCpu,
+    } = await cpuPerUnit(
       copyProcesses,
-      async () => {
-        const copied = spawnSync(psql, [connection, '-qc', `\\copy ${table} (${columnList}) from '${csv}' with (format csv, header true)`], { stdio: 'inherit' });
-        return copied.status === 0 ? spawnSync(psql, [connection, '-qc', `alter table ${table} add primary key ("_id")`], { stdio: 'inherit' }) : copied;
-      },
+      () =>
+        sampled(async () => {
+          const copied = await psqlRun([connection, '-qc', `\\copy ${table} (${columnList}) from '${csv}' with (format csv, header true)`]);
+          return copied === 0 ? psqlRun([connection, '-qc', `alter table ${table} add primary key ("_id")`]) : copied;
+        }),
       () => rows,
     );
     const baselineSeconds = (performance.now() - baselineStarted) / 1000;
     timelines.push(`${String(rows).padStart(9)} rows | ${[...seen].map(([step, ms]) => `${step} ${(ms / 1000).toFixed(2)}`).join(', ')}`);
     cpuLines.push(`${String(rows).padStart(9)} rows | workflow: ${formatPerUnit(workflowCpu, 2)} | psql \\copy: ${formatPerUnit(copyCpu, 2)}`);
-    if (copy.status !== 0) throw new Error('psql \\copy failed');
+    if (copyStatus !== 0) throw new Error('psql \\copy failed');
+    if (workflowWaits && copyWaits) waitLines.push(`${String(rows).padStart(9)} rows | workflow's COPY backends: ${formatWaits(workflowWaits)}\n${' '.repeat(15)}| psql \\copy's backend: ${formatWaits(copyWaits)}`);
 
     histories.push(`${String(rows).padStart(9)} rows | ${await historyBreakdown(temporal, `load:${status.dataset_id}`)}`);
     peaks.set(rows, peak);
@@ -235,7 +279,7 @@ try {
       `${String(rows).padStart(9)} rows (${megabytes.toFixed(0).padStart(3)} MB) | workflow ${workflowSeconds.toFixed(1).padStart(6)} s ${Math.round(throughput).toLocaleString('en').padStart(9)} rows/s | psql \\copy ${baselineSeconds.toFixed(1).padStart(5)} s ${Math.round(baseline).toLocaleString('en').padStart(9)} rows/s | ratio ${(throughput / baseline).toFixed(2)} | worker peak ${peak.toFixed(0)} MiB`,
     );
   }
-  console.log(`\n${warmUpLine}`);
+  console.log(`\n${warmUpLine}\n${walPrimeLine}`);
   console.log('\nwhole workflow (upload → Temporal → validate → COPY → Babbage model → registry) vs psql \\copy + primary key, same CSV, same run\n');
   for (const line of results) console.log(line);
   console.log(`\nworker peak = the worker process's peak resident memory (VmRSS sampled every 20 ms) during that load; ${idleBefore.toFixed(0)} MiB before the first.`);
@@ -245,6 +289,10 @@ try {
   for (const line of histories) console.log(line);
   console.log(`\nCPU time per row (µs), by process (${availableParallelism()} cores):\n`);
   for (const line of cpuLines) console.log(line);
+  if (waitLines.length) {
+    console.log('\nwhat the COPY backends were doing, share of samples every 50 ms (CPU = no wait event; BENCH_WAIT_EVENTS=1):\n');
+    for (const line of waitLines) console.log(line);
+  }
   await temporal.connection.close();
   const peakOf = (rows: number) => peaks.get(rows) ?? Number.NaN;
   const smallest = Math.min(...peaks.keys());
