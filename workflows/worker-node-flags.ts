@@ -18,7 +18,6 @@
  * needs, is set from inside the process: workflows/v8-tuning.ts.)
  *
  * In bench:load (2026-12-07, docs/performance.md), with that room, the
- * worker's CPU per row went from 2.35–2.52 µs to 0.54–0.85 µs at 1M–3M rows
- * and from 3.2–4.3 µs to 1.3–2.8 µs at 100k.
+ * worker's CPU per row went from 1.3–2.5 µs to 0.45–0.85 µs at 1M–3M rows.
  */
 export const workerNodeFlags = ['--max-semi-space-size=1'];
