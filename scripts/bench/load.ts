@@ -17,10 +17,11 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { Client, Connection, ServiceError, WorkflowFailedError } from '@temporalio/client';
 import { benchPermissionToken, cpuPerUnit, formatPerUnit, fromBuild, residentBytes, stackProcesses, startBenchStack, sized } from './bench-stack.ts';
 import { formatWaits, withWaitEvents } from './wait-events.ts';
+import { runCommand } from '../stack/run-command.ts';
 
 // 3M as well: the 100k load is too short for the worker's heap to reach its working size,
 // so comparing 1M with 3M is what shows whether memory grows with rows.
@@ -119,13 +120,9 @@ try {
   const waitLines: string[] = [];
   const sampled = async <T>(run: () => Promise<T>) =>
     process.env.BENCH_WAIT_EVENTS === '1' ? withWaitEvents(String(env.DATABASE_URL), run) : { result: await run(), waits: undefined };
-  /** psql with these arguments, not blocking this process (the wait events are sampled meanwhile): its exit code. */
-  const psqlRun = (args: string[]) =>
-    new Promise<number>((resolve, reject) => {
-      const child = spawn(psql, args, { stdio: 'inherit' });
-      child.on('error', reject);
-      child.on('close', (code) => resolve(code ?? 1));
-    });
+  // psql's copy runs without blocking this process (the wait events are sampled meanwhile); it throws when psql fails.
+  const psqlLog = join(stack.dataDir, 'logs', 'bench-psql.log');
+  const psqlRun = (args: string[]) => runCommand(psql, args, { logFile: psqlLog });
 
   /**
    * Each timed load starts with nothing left for PostgreSQL to do from the
@@ -254,21 +251,20 @@ try {
     settle();
     const baselineStarted = performance.now();
     const {
-      result: { result: copyStatus, waits: copyWaits },
+      result: { waits: copyWaits },
       usPerUnit: copyCpu,
     } = await cpuPerUnit(
       copyProcesses,
       () =>
         sampled(async () => {
-          const copied = await psqlRun([connection, '-qc', `\\copy ${table} (${columnList}) from '${csv}' with (format csv, header true)`]);
-          return copied === 0 ? psqlRun([connection, '-qc', `alter table ${table} add primary key ("_id")`]) : copied;
+          await psqlRun([connection, '-qc', `\\copy ${table} (${columnList}) from '${csv}' with (format csv, header true)`]);
+          await psqlRun([connection, '-qc', `alter table ${table} add primary key ("_id")`]);
         }),
       () => rows,
     );
     const baselineSeconds = (performance.now() - baselineStarted) / 1000;
     timelines.push(`${String(rows).padStart(9)} rows | ${[...seen].map(([step, ms]) => `${step} ${(ms / 1000).toFixed(2)}`).join(', ')}`);
     cpuLines.push(`${String(rows).padStart(9)} rows | workflow: ${formatPerUnit(workflowCpu, 2)} | psql \\copy: ${formatPerUnit(copyCpu, 2)}`);
-    if (copyStatus !== 0) throw new Error('psql \\copy failed');
     if (workflowWaits && copyWaits) waitLines.push(`${String(rows).padStart(9)} rows | workflow's COPY backends: ${formatWaits(workflowWaits)}\n${' '.repeat(15)}| psql \\copy's backend: ${formatWaits(copyWaits)}`);
 
     histories.push(`${String(rows).padStart(9)} rows | ${await historyBreakdown(temporal, `load:${status.dataset_id}`)}`);

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { cancelCopy } from './cancel-copy.js';
 
 type CopyStream = ReturnType<typeof copyFrom>;
 
@@ -91,12 +92,8 @@ export class OrderedCopyBlocks {
     const open = this.current;
     this.current = undefined;
     this.error ??= reason;
-    if (open) {
-      const closed = once(open.copy, 'close').catch(() => undefined);
-      // Destroying the stream sends CopyFail: the connection leaves COPY and its block rolls back.
-      open.copy.destroy(reason);
-      await closed;
-    }
+    // Its block then rolls back, as those after a failed one do.
+    if (open) await cancelCopy(open.copy, reason);
     await Promise.allSettled([...this.busy.values()]);
     return this.committedSoFar;
   }

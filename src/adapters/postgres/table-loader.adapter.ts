@@ -9,6 +9,7 @@ import { casterFor, columnTypeOf } from '../../core/packages/table-schema-cast.j
 import type { OpenSource, TableLoader, TableLoadResult, TableLoadTarget, TablePublication } from '../../ports/table-loader.js';
 import { csvRecordBatches, defaultGatherChars } from '../csv/csv-records.js';
 import { nativeCopyEncoding, nativeCopySql, RecordCounter, splitHeader } from './native-csv-copy.js';
+import { cancelCopy } from './cancel-copy.js';
 import { OrderedCopyBlocks } from './ordered-copy-blocks.js';
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -256,12 +257,8 @@ export class PostgresTableLoader implements TableLoader {
         if (rows - committed >= this.checkpointRows) await commit();
       }
     } catch (error) {
-      // An open COPY must be ended before the connection can roll back: destroying it sends CopyFail.
-      if (copy) {
-        const aborted = once(copy, 'close').catch(() => undefined);
-        copy.destroy(error as Error);
-        await aborted;
-      }
+      // An open COPY must be ended before the connection can roll back.
+      if (copy) await cancelCopy(copy, error as Error);
       throw error;
     }
     if (expectHeader) throw new CoreError('invalid-argument', 'The CSV is empty: it has no header row');
@@ -374,7 +371,10 @@ async function spareClients(pool: Pool, count: number): Promise<PoolClient[]> {
   const clients: PoolClient[] = [];
   for (let i = 0; i < count; i++) {
     const pending = pool.connect();
-    const client = await Promise.race([pending, sleep(250).then(() => undefined)]);
+    const waited = new AbortController();
+    const client = await Promise.race([pending, sleep(250, undefined, { signal: waited.signal }).then(() => undefined, () => undefined)]);
+    // The timer goes as soon as the pool answers (it would otherwise outlive every load by 250 ms).
+    waited.abort();
     if (!client) {
       pending.then((late) => late.release(), () => undefined);
       break;
