@@ -3,7 +3,8 @@
  * and 3,000,000 rows (about ten columns of mixed types), loads each through
  * the whole workflow (upload → Temporal → COPY), and in the same run loads the
  * same CSV with `psql \copy` into an equivalent table (the baseline: an `_id`
- * identity column given its primary key after the copy, as the loader's fact
+ * column numbering the rows — an identity column, as psql cannot number the
+ * file itself — given its primary key after the copy, as the loader's fact
  * table has). Prints
  * rows/s of both, their ratio, the worker's peak memory after each size, and
  * the CPU time per row of each process on both paths (from /proc): on a
@@ -241,8 +242,8 @@ try {
     clearInterval(sampler);
     if (status.status !== 'done' || status.progress !== rows) throw new Error(`load ended ${JSON.stringify(status)}`);
 
-    // Baseline: the same file with psql \copy into an equivalent table: an `_id` identity column numbering the rows,
-    // given its primary key after the copy, as the loader's fact table is.
+    // Baseline: the same file with psql \copy into an equivalent table: an `_id` column numbering the rows (an
+    // identity: psql cannot number the file's records itself, the loader does), given its primary key after the copy.
     const table = `baseline_${rows}`;
     const columnList = fields.map((field) => `"${field.name}"`).join(', ');
     const sql = `drop table if exists ${table}; create table ${table} ("_id" bigint generated always as identity, ${fields.map((field) => `"${field.name}" ${field.sql}`).join(', ')});`;

@@ -6,7 +6,7 @@ import type { DatasetRecord } from './work-package-store.js';
 export interface TableLoadTarget {
   /** `fdp_<hash>`: every table and checkpoint of the dataset starts with it. */
   prefix: string;
-  /** The dataset's fact table (`<prefix>_facts`): every resource's rows go into it, after an `_id` identity. */
+  /** The dataset's fact table (`<prefix>_facts`): every resource's rows go into it, numbered by `_id` in file order, resource after resource. */
   table: string;
   /** This resource's checkpoint (`<prefix>_<resource index>`). */
   checkpointKey: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecordCounter } from '../../src/adapters/postgres/native-csv-copy.ts';
+import { RecordCounter, RecordNumberer } from '../../src/adapters/postgres/native-csv-copy.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -68,6 +68,59 @@ describe('RecordCounter (record boundaries in raw CSV bytes)', () => {
         expect(counted).toBe(expected.length);
         expect(found).toEqual(expected);
       }
+    }
+  });
+});
+
+describe('RecordNumberer (`_id` in front of every record)', () => {
+  const text = (parts: Uint8Array[]) => new TextDecoder().decode(Buffer.concat(parts));
+
+  it('numbers each record where it begins, however the bytes are cut, and says where each record ends', () => {
+    const csv = 'a,"x\ny"\nb,"say ""hi\n"""\r\nc,3';
+    const expected = '41;a,"x\ny"\n42;b,"say ""hi\n"""\r\n43;c,3';
+    for (let cut = 0; cut <= csv.length; cut++) {
+      const numberer = new RecordNumberer(34, 34, 59, 41);
+      const outs: Uint8Array[] = [];
+      const ends: number[] = [];
+      let before = 0;
+      for (const part of [csv.slice(0, cut), csv.slice(cut)]) {
+        const numbered = numberer.number(bytes(part));
+        ends.push(...numbered.ends.map((end) => before + end));
+        before += numbered.bytes.byteLength;
+        outs.push(numbered.bytes);
+      }
+      expect(text(outs)).toBe(expected);
+      expect(ends).toEqual([expected.indexOf('42;'), expected.indexOf('43;')]);
+    }
+  });
+
+  it('starts a record after a chunk that ended with a line feed, and numbers nothing after the last one', () => {
+    const numberer = new RecordNumberer(34, 34, 44, 9);
+    expect(text([numberer.number(bytes('x\n')).bytes])).toBe('9,x\n');
+    expect(text([numberer.number(bytes('')).bytes])).toBe('');
+    expect(text([numberer.number(bytes('y\n')).bytes])).toBe('10,y\n');
+    expect(numberer.number(bytes('')).ends).toEqual([]);
+    // Numbers that grow by two digits within one chunk.
+    const many = Array.from({ length: 200 }, (_, i) => `r${i}\n`);
+    expect(text([new RecordNumberer(34, 34, 44, 8).number(bytes(many.join(''))).bytes])).toBe(many.map((line, i) => `${8 + i},${line}`).join(''));
+  });
+
+  it('agrees with numbering line by line on random quoted CSV in random chunks, across digit counts', () => {
+    let seed = 11;
+    const random = (below: number) => ((seed = (seed * 48271) % 2147483647), seed % below);
+    for (let round = 0; round < 200; round++) {
+      const records = Array.from({ length: 1 + random(30) }, () => `${random(1000)},"q ""${random(9)}""\n${'z'.repeat(random(5))}"`);
+      const first = 1 + random(20_000);
+      const expected = records.map((record, i) => `${first + i},${record}\n`).join('');
+      const csv = bytes(records.map((record) => `${record}\n`).join(''));
+      const numberer = new RecordNumberer(34, 34, 44, first);
+      const outs: Uint8Array[] = [];
+      for (let at = 0; at < csv.length; ) {
+        const step = 1 + random(12);
+        outs.push(numberer.number(csv.subarray(at, at + step)).bytes);
+        at += step;
+      }
+      expect(text(outs)).toBe(expected);
     }
   });
 });

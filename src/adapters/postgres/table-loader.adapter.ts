@@ -8,7 +8,7 @@ import { CoreError } from '../../core/errors.js';
 import { casterFor, columnTypeOf } from '../../core/packages/table-schema-cast.js';
 import type { OpenSource, TableLoader, TableLoadResult, TableLoadTarget, TablePublication } from '../../ports/table-loader.js';
 import { csvRecordBatches, defaultGatherChars } from '../csv/csv-records.js';
-import { nativeCopyEncoding, nativeCopySql, RecordCounter, splitHeader } from './native-csv-copy.js';
+import { nativeCopyEncoding, nativeCopySql, RecordCounter, RecordNumberer, splitHeader } from './native-csv-copy.js';
 import { cancelCopy } from './cancel-copy.js';
 import { OrderedCopyBlocks } from './ordered-copy-blocks.js';
 
@@ -27,8 +27,8 @@ function copyText(value: string): string {
  * Table Schema type here.
  *
  * Every resource of a dataset goes into one fact table, aside as
- * `<table>__loading` (an `_id` identity column first, numbering the rows in
- * load order), committed in transactions of at most `checkpointRows` rows together with the
+ * `<table>__loading` (an `_id` column first: the row's number in the
+ * dataset's files, resource after resource, given by the loader), committed in transactions of at most `checkpointRows` rows together with the
  * resource's checkpoint row (`package_load_checkpoints`) in the same
  * transaction. A retry of the same load (same `loadId`) after a crash skips
  * the resource's committed rows and goes on, so each row lands exactly once;
@@ -56,16 +56,16 @@ export class PostgresTableLoader implements TableLoader {
     const pool = await this.orm.em.getConnection().getNativeClient();
     const client = await pool.connect();
     try {
-      const resumedAt = await this.prepare(client, target, aside);
+      const { resumedAt, rowsBefore } = await this.prepare(client, target, aside);
       // PostgreSQL reads the file itself where it can; the casting path takes over where it cannot.
       const encoding = nativeCopyEncoding(target);
       let from = resumedAt;
       if (encoding) {
-        const native = await this.copyNative(pool, client, target, aside, source(), encoding, resumedAt, onProgress);
+        const native = await this.copyNative(pool, client, target, aside, source(), encoding, rowsBefore, resumedAt, onProgress);
         if (native.done) return { rows: native.rows, resumedAt, parsedBy: 'postgresql' };
         from = native.committed;
       }
-      const rows = await this.copyRows(client, target, aside, source(), from, onProgress);
+      const rows = await this.copyRows(client, target, aside, source(), rowsBefore, from, onProgress);
       return { rows, resumedAt, parsedBy: 'conductor' };
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
@@ -80,11 +80,12 @@ export class PostgresTableLoader implements TableLoader {
 
   /**
    * The rows an earlier attempt of this load committed for this resource (0
-   * when none). The aside table belongs to this load while a checkpoint of
+   * when none), and the rows of the resources before it (loaded one after
+   * another: their `_id`s come first). The aside table belongs to this load while a checkpoint of
    * the load exists; otherwise it is made afresh, dropping whatever another
    * load left.
    */
-  private async prepare(client: PoolClient, target: TableLoadTarget, aside: string): Promise<number> {
+  private async prepare(client: PoolClient, target: TableLoadTarget, aside: string): Promise<{ resumedAt: number; rowsBefore: number }> {
     const { rows: checkpoints } = await client.query<{ table_name: string; load_id: string; rows_committed: string }>(
       "select table_name, load_id, rows_committed from package_load_checkpoints where table_name like $1 escape '\\'",
       [`${target.prefix}\\_%`],
@@ -92,10 +93,12 @@ export class PostgresTableLoader implements TableLoader {
     const asideExists = (await client.query<{ found: string | null }>('select to_regclass($1) as found', [`"${aside}"`])).rows[0]?.found != null;
     const ofThisLoad = checkpoints.filter((checkpoint) => checkpoint.load_id === target.loadId);
     if (asideExists && ofThisLoad.length > 0) {
+      const index = resourceIndexOf(target.checkpointKey, target.prefix);
+      const rowsBefore = ofThisLoad.filter((checkpoint) => resourceIndexOf(checkpoint.table_name, target.prefix) < index).reduce((sum, checkpoint) => sum + Number(checkpoint.rows_committed), 0);
       const mine = ofThisLoad.find((checkpoint) => checkpoint.table_name === target.checkpointKey);
-      if (mine) return Number(mine.rows_committed);
+      if (mine) return { resumedAt: Number(mine.rows_committed), rowsBefore };
       await client.query('insert into package_load_checkpoints (table_name, load_id, rows_committed) values ($1, $2, 0)', [target.checkpointKey, target.loadId]);
-      return 0;
+      return { resumedAt: 0, rowsBefore };
     }
     await client.query('begin');
     await client.query(`drop table if exists "${aside}"`);
@@ -103,10 +106,10 @@ export class PostgresTableLoader implements TableLoader {
     const columns = target.columns.map((c) => `"${c.column}" ${columnTypeOf[c.type] ?? 'text'}`);
     // The primary key is added when the load is published: building it once from the finished table cost
     // PostgreSQL less per row at 3M rows in bench:load than keeping it up to date during the COPY.
-    await client.query(`create table "${aside}" ("_id" bigint generated always as identity, ${columns.join(', ')})`);
+    await client.query(`create table "${aside}" ("_id" bigint not null, ${columns.join(', ')})`);
     await client.query('insert into package_load_checkpoints (table_name, load_id, rows_committed) values ($1, $2, 0)', [target.checkpointKey, target.loadId]);
     await client.query('commit');
-    return 0;
+    return { resumedAt: 0, rowsBefore: 0 };
   }
 
   /**
@@ -126,6 +129,7 @@ export class PostgresTableLoader implements TableLoader {
     aside: string,
     source: ReturnType<OpenSource>,
     encoding: string,
+    rowsBefore: number,
     resumedAt: number,
     onProgress: (rowsCommitted: number) => void,
   ): Promise<{ done: true; rows: number } | { done: false; committed: number }> {
@@ -140,7 +144,9 @@ export class PostgresTableLoader implements TableLoader {
     }
     if (!delimiter) return { done: false, committed: resumedAt };
     const copySql = nativeCopySql(aside, target, delimiter, encoding);
-    const counter = new RecordCounter(dialect.quoteChar.charCodeAt(0), dialect.escapeChar.charCodeAt(0));
+    const [quote, escape] = [dialect.quoteChar.charCodeAt(0), dialect.escapeChar.charCodeAt(0)];
+    const counter = new RecordCounter(quote, escape);
+    const numberer = new RecordNumberer(quote, escape, delimiter.charCodeAt(0), rowsBefore + resumedAt + 1);
     const encoder = new TextEncoder();
     const spare = await spareClients(pool, this.copyStreams - 1);
     const blocks = new OrderedCopyBlocks([client, ...spare], copySql, resumedAt, this.blockBytes, (on, rows) => commitWithCheckpoint(on, target, rows), onProgress);
@@ -157,30 +163,21 @@ export class PostgresTableLoader implements TableLoader {
           if (skip > 0) continue;
           bytes = bytes.subarray(end);
         }
-        while (bytes.byteLength) {
-          // A block ends at `checkpointRows` records, or at the first record end once it holds `blockBytes`.
-          const room = Math.max(0, this.blockBytes - blockBytes);
-          const wanted = this.checkpointRows - blockRecords;
-          const head = bytes.byteLength > room ? bytes.subarray(0, room) : bytes;
-          const inHead = counter.count(head, wanted);
-          let counted = inHead.records;
-          let cut = counted === wanted ? inHead.end : -1;
-          if (cut < 0 && head !== bytes) {
-            const past = counter.count(bytes.subarray(room), 1);
-            counted += past.records;
-            if (past.records === 1) cut = room + past.end;
-          }
-          if (cut < 0) {
-            await blocks.write(bytes);
-            blockRecords += counted;
-            blockBytes += bytes.byteLength;
-            break;
-          }
-          await blocks.write(bytes.subarray(0, cut));
+        // A block ends at `checkpointRows` records, or at the first record end once it holds `blockBytes`.
+        const numbered = numberer.number(bytes);
+        let from = 0;
+        for (const end of numbered.ends) {
+          blockRecords += 1;
+          if (blockRecords < this.checkpointRows && blockBytes + end - from < this.blockBytes) continue;
+          await blocks.write(numbered.bytes.subarray(from, end));
           blocks.endBlock();
           blockRecords = 0;
           blockBytes = 0;
-          bytes = bytes.subarray(cut);
+          from = end;
+        }
+        if (from < numbered.bytes.byteLength) {
+          await blocks.write(numbered.bytes.subarray(from));
+          blockBytes += numbered.bytes.byteLength - from;
         }
       }
       return { done: true, rows: await blocks.finish() };
@@ -199,6 +196,7 @@ export class PostgresTableLoader implements TableLoader {
     target: TableLoadTarget,
     aside: string,
     source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+    rowsBefore: number,
     resumedAt: number,
     onProgress: (rowsCommitted: number) => void,
   ): Promise<number> {
@@ -206,7 +204,7 @@ export class PostgresTableLoader implements TableLoader {
     // Only text columns can hold a tab, newline or backslash: every other type's cast value matches a strict pattern,
     // so its escaping check (a measurable per-cell cost in the bench:load profile) is skipped.
     const cells = columns.map((column) => ({ cast: casterFor(column.rules, target.missingValues), escaped: (columnTypeOf[column.type] ?? 'text') === 'text' }));
-    const copySql = `copy "${aside}" (${columns.map((c) => `"${c.column}"`).join(', ')}) from stdin`;
+    const copySql = `copy "${aside}" ("_id", ${columns.map((c) => `"${c.column}"`).join(', ')}) from stdin`;
     let copy: ReturnType<typeof copyFrom> | undefined;
     // A COPY error can arrive between writes; it is kept and thrown at the next write or commit.
     let copyError: Error | undefined;
@@ -237,11 +235,11 @@ export class PostgresTableLoader implements TableLoader {
           // Rows up to the checkpoint were committed by an earlier attempt.
           if (rows <= resumedAt) continue;
           if (record.length !== columns.length) throw new CoreError('invalid-argument', `row ${rows} has ${record.length} values, but the schema has ${columns.length} fields`);
-          let line = '';
+          let line = String(rowsBefore + rows);
           for (let i = 0; i < cells.length; i++) {
             const cell = cells[i] as (typeof cells)[number];
             const value = cell.cast(record[i] as string, rows);
-            line += `${i === 0 ? '' : '\t'}${value === null ? '\\N' : cell.escaped ? copyText(value) : value}`;
+            line += `\t${value === null ? '\\N' : cell.escaped ? copyText(value) : value}`;
           }
           text += `${line}\n`;
         }
@@ -355,7 +353,6 @@ export class PostgresTableLoader implements TableLoader {
   }
 }
 
-/** Every checkpoint of a dataset's resources (`<prefix>_<n>`; the prefix is hex, `_` escaped for LIKE). */
 /** Commits the open transaction together with the resource's checkpoint: its rows and the checkpoint land or neither does. */
 async function commitWithCheckpoint(client: PoolClient, target: TableLoadTarget, rowsCommitted: number): Promise<void> {
   await client.query('update package_load_checkpoints set rows_committed = $2, updated_at = now() where table_name = $1 and load_id = $3', [target.checkpointKey, rowsCommitted, target.loadId]);
@@ -384,6 +381,12 @@ async function spareClients(pool: Pool, count: number): Promise<PoolClient[]> {
   return clients;
 }
 
+/** The resource's index in its checkpoint's name (`<prefix>_<index>`). */
+function resourceIndexOf(checkpointKey: string, prefix: string): number {
+  return Number(checkpointKey.slice(prefix.length + 1));
+}
+
+/** Every checkpoint of a dataset's resources (`<prefix>_<n>`; the prefix is hex, `_` escaped for LIKE). */
 function deleteCheckpoints(client: PoolClient, prefix: string) {
   return client.query("delete from package_load_checkpoints where table_name like $1 escape '\\'", [`${prefix}\\_%`]);
 }
