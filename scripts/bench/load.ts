@@ -29,6 +29,17 @@ import { runCommand } from '../stack/run-command.ts';
 // LOAD_ROWS=1000000 (comma-separated) measures other sizes, e.g. for a profile (BENCH_CPU_PROFILE) of one load.
 const sizes = process.env.LOAD_ROWS ? process.env.LOAD_ROWS.split(',').map(Number) : sized([100_000, 1_000_000, 3_000_000], [2_000, 3_000]);
 
+// How many times each size is loaded, each time the workflow then psql: on two shared cores one pair's ratio
+// swings widely (psql's copy of the same 1M-row file took 2.8 to 5.6 s across runs), the more so the shorter the
+// load, so the ratio reported per size is the median of its pairs. LOAD_PAIRS=n sets it for every size.
+const pairsFor = (rows: number) => (process.env.LOAD_PAIRS ? Number(process.env.LOAD_PAIRS) : sized(rows <= 100_000 ? 5 : rows <= 1_000_000 ? 3 : 1, 1));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
 const fields = [
   { name: 'id', type: 'integer', sql: 'bigint' },
   { name: 'year', type: 'integer', sql: 'bigint' },
@@ -113,6 +124,7 @@ try {
   const copyProcesses = { postgresql: parts.postgresql, psql: () => [process.pid] };
   const residentMiB = () => residentBytes(worker?.pid) / 1024 / 1024;
   const peaks = new Map<number, number>();
+  const ratiosBySize = new Map<number, number[]>();
   const idleBefore = residentMiB();
   const histories: string[] = [];
   const temporal = new Client({ connection: await Connection.connect({ address: stack.urls.temporal }) });
@@ -222,63 +234,69 @@ try {
   const walPrimeLine = `WAL files made before timing (1 GB, kept by min_wal_size): ${((performance.now() - walPrimeStarted) / 1000).toFixed(1)} s`;
 
   for (const rows of sizes) {
-    const name = `bench-${rows}-${results.length}`;
-    const { csv, megabytes, url } = await putPackage(name, rows);
+    for (let pair = 1; pair <= pairsFor(rows); pair++) {
+      const label = (pairsFor(rows) > 1 ? `${rows} #${pair}` : String(rows)).padStart(12);
+      const name = `bench-${rows}-${results.length}`;
+      const { csv, megabytes, url } = await putPackage(name, rows);
 
-    settle();
-    // The worker's peak resident memory during this load, sampled every 20 ms.
-    let peak = residentMiB();
-    const sampler = setInterval(() => (peak = Math.max(peak, residentMiB())), 20);
-    const started = performance.now();
-    // When /package/status first showed each step: the fixed cost of a load against the COPY.
-    const {
-      result: {
-        result: { answer: status, seen },
-        waits: workflowWaits,
-      },
-      usPerUnit: workflowCpu,
-    } = await cpuPerUnit(workflowProcesses, () => sampled(() => loadThroughGateway(url, started)), () => rows);
-    const workflowSeconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    if (status.status !== 'done' || status.progress !== rows) throw new Error(`load ended ${JSON.stringify(status)}`);
+      settle();
+      // The worker's peak resident memory during this load, sampled every 20 ms.
+      let peak = residentMiB();
+      const sampler = setInterval(() => (peak = Math.max(peak, residentMiB())), 20);
+      const started = performance.now();
+      // When /package/status first showed each step: the fixed cost of a load against the COPY.
+      const {
+        result: {
+          result: { answer: status, seen },
+          waits: workflowWaits,
+        },
+        usPerUnit: workflowCpu,
+      } = await cpuPerUnit(workflowProcesses, () => sampled(() => loadThroughGateway(url, started)), () => rows);
+      const workflowSeconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      if (status.status !== 'done' || status.progress !== rows) throw new Error(`load ended ${JSON.stringify(status)}`);
 
-    // Baseline: the same file with psql \copy into an equivalent table: an `_id` column numbering the rows (an
-    // identity: psql cannot number the file's records itself, the loader does), given its primary key after the copy.
-    const table = `baseline_${rows}`;
-    const columnList = fields.map((field) => `"${field.name}"`).join(', ');
-    const sql = `drop table if exists ${table}; create table ${table} ("_id" bigint generated always as identity, ${fields.map((field) => `"${field.name}" ${field.sql}`).join(', ')});`;
-    const connection = String(env.DATABASE_URL);
-    spawnSync(psql, [connection, '-qc', sql], { stdio: 'inherit' });
-    settle();
-    const baselineStarted = performance.now();
-    const {
-      result: { waits: copyWaits },
-      usPerUnit: copyCpu,
-    } = await cpuPerUnit(
-      copyProcesses,
-      () =>
-        sampled(async () => {
-          await psqlRun([connection, '-qc', `\\copy ${table} (${columnList}) from '${csv}' with (format csv, header true)`]);
-          await psqlRun([connection, '-qc', `alter table ${table} add primary key ("_id")`]);
-        }),
-      () => rows,
-    );
-    const baselineSeconds = (performance.now() - baselineStarted) / 1000;
-    timelines.push(`${String(rows).padStart(9)} rows | ${[...seen].map(([step, ms]) => `${step} ${(ms / 1000).toFixed(2)}`).join(', ')}`);
-    cpuLines.push(`${String(rows).padStart(9)} rows | workflow: ${formatPerUnit(workflowCpu, 2)} | psql \\copy: ${formatPerUnit(copyCpu, 2)}`);
-    if (workflowWaits && copyWaits) waitLines.push(`${String(rows).padStart(9)} rows | workflow's COPY backends: ${formatWaits(workflowWaits)}\n${' '.repeat(15)}| psql \\copy's backend: ${formatWaits(copyWaits)}`);
+      // Baseline: the same file with psql \copy into an equivalent table: an `_id` column numbering the rows (an
+      // identity: psql cannot number the file's records itself, the loader does), given its primary key after the copy.
+      const table = `baseline_${rows}`;
+      const columnList = fields.map((field) => `"${field.name}"`).join(', ');
+      const sql = `drop table if exists ${table}; create table ${table} ("_id" bigint generated always as identity, ${fields.map((field) => `"${field.name}" ${field.sql}`).join(', ')});`;
+      const connection = String(env.DATABASE_URL);
+      spawnSync(psql, [connection, '-qc', sql], { stdio: 'inherit' });
+      settle();
+      const baselineStarted = performance.now();
+      const {
+        result: { waits: copyWaits },
+        usPerUnit: copyCpu,
+      } = await cpuPerUnit(
+        copyProcesses,
+        () =>
+          sampled(async () => {
+            await psqlRun([connection, '-qc', `\\copy ${table} (${columnList}) from '${csv}' with (format csv, header true)`]);
+            await psqlRun([connection, '-qc', `alter table ${table} add primary key ("_id")`]);
+          }),
+        () => rows,
+      );
+      const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+      timelines.push(`${label} rows | ${[...seen].map(([step, ms]) => `${step} ${(ms / 1000).toFixed(2)}`).join(', ')}`);
+      cpuLines.push(`${label} rows | workflow: ${formatPerUnit(workflowCpu, 2)} | psql \\copy: ${formatPerUnit(copyCpu, 2)}`);
+      if (workflowWaits && copyWaits) waitLines.push(`${label} rows | workflow's COPY backends: ${formatWaits(workflowWaits)}\n${' '.repeat(18)}| psql \\copy's backend: ${formatWaits(copyWaits)}`);
 
-    histories.push(`${String(rows).padStart(9)} rows | ${await historyBreakdown(temporal, `load:${status.dataset_id}`)}`);
-    peaks.set(rows, peak);
-    const throughput = rows / workflowSeconds;
-    const baseline = rows / baselineSeconds;
-    results.push(
-      `${String(rows).padStart(9)} rows (${megabytes.toFixed(0).padStart(3)} MB) | workflow ${workflowSeconds.toFixed(1).padStart(6)} s ${Math.round(throughput).toLocaleString('en').padStart(9)} rows/s | psql \\copy ${baselineSeconds.toFixed(1).padStart(5)} s ${Math.round(baseline).toLocaleString('en').padStart(9)} rows/s | ratio ${(throughput / baseline).toFixed(2)} | worker peak ${peak.toFixed(0)} MiB`,
-    );
+      histories.push(`${label} rows | ${await historyBreakdown(temporal, `load:${status.dataset_id}`)}`);
+      peaks.set(rows, Math.max(peak, peaks.get(rows) ?? 0));
+      const throughput = rows / workflowSeconds;
+      const baseline = rows / baselineSeconds;
+      ratiosBySize.set(rows, [...(ratiosBySize.get(rows) ?? []), throughput / baseline]);
+      results.push(
+        `${label} rows (${megabytes.toFixed(0).padStart(3)} MB) | workflow ${workflowSeconds.toFixed(1).padStart(6)} s ${Math.round(throughput).toLocaleString('en').padStart(9)} rows/s | psql \\copy ${baselineSeconds.toFixed(1).padStart(5)} s ${Math.round(baseline).toLocaleString('en').padStart(9)} rows/s | ratio ${(throughput / baseline).toFixed(2)} | worker peak ${peak.toFixed(0)} MiB`,
+      );
+    }
   }
   console.log(`\n${warmUpLine}\n${walPrimeLine}`);
   console.log('\nwhole workflow (upload → Temporal → validate → COPY → Babbage model → registry) vs psql \\copy + primary key, same CSV, same run\n');
   for (const line of results) console.log(line);
+  console.log('\nratio per size, the median of its pairs (workflow, then psql, one after the other):\n');
+  for (const [rows, ratios] of ratiosBySize) console.log(`${String(rows).padStart(12)} rows | ratio ${median(ratios).toFixed(2)} (${ratios.length} ${ratios.length === 1 ? 'pair' : `pairs: ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}`})`);
   console.log(`\nworker peak = the worker process's peak resident memory (VmRSS sampled every 20 ms) during that load; ${idleBefore.toFixed(0)} MiB before the first.`);
   console.log('seconds from upload until /package/status first showed each step:\n');
   for (const line of timelines) console.log(line);

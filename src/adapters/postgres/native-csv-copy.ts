@@ -199,8 +199,11 @@ export class RecordNumberer {
     // Records begin at 0 (when the one before ended in the last bytes) and after every line feed but a last one.
     const startsAfterLast = ends.length > 0 && ends[ends.length - 1] === length;
     const starts = ends.length + (this.atRecordStart ? 1 : 0) - (startsAfterLast ? 1 : 0);
-    // Room for every number as long as the last one given here.
-    const out = new Uint8Array(length + starts * (String(this.next + starts).length + 1));
+    // Room for every number as long as the last one given here. The bytes go to its end first and each
+    // record is then moved into place behind its number (copyWithin: no object per record for the GC).
+    const room = starts * (String(this.next + starts).length + 1);
+    const out = new Uint8Array(length + room);
+    out.set(bytes, room);
     let read = 0;
     let written = 0;
     for (let k = 0; k <= ends.length; k++) {
@@ -213,7 +216,7 @@ export class RecordNumberer {
         out[written++] = this.delimiter;
         this.countUp();
       }
-      out.set(bytes.subarray(read, end), written);
+      out.copyWithin(written, room + read, room + end);
       written += end - read;
       if (k < ends.length) ends[k] = written;
       read = end;
