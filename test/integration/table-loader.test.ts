@@ -231,8 +231,9 @@ describe('PostgresTableLoader', () => {
     const rows = Array.from({ length: 300 }, (_, i) => `${i + 1},"row ${i + 1}, ""quoted""
 second line"
 `);
-    // Three streams, blocks of about 100 bytes: some 100 transactions, handed round the three connections.
-    const loader = new PostgresTableLoader(orm, 1000, undefined, 3, 100);
+    // Three streams, blocks of about 100 bytes: some 100 transactions, handed round the three connections; the
+    // numbered records are cut from slabs of 64 bytes (less than a connection may hold unsent), each used again once its blocks committed.
+    const loader = new PostgresTableLoader(orm, 1000, undefined, 3, 100, 64);
     const progress: number[] = [];
     await expect(loader.load(target('fdp_q1', columns, undefined, 'run-q'), () => breaksAfter(`id,label\n${rows.slice(0, 200).join('')}`), (count) => progress.push(count))).rejects.toThrow(/connection reset/);
     // Commits come in order, each a prefix of the file: what is in the table is records 1..n, no gaps.
@@ -240,7 +241,7 @@ second line"
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     const [kept] = await query<{ rows: number; first: number; last: number }>('select count(*)::int as rows, min(c_id)::int as first, max(c_id)::int as last from fdp_q1_facts__loading');
     expect(kept).toEqual({ rows: progress.at(-1), first: 1, last: progress.at(-1) });
-    const resumed = await loader.load(target('fdp_q1', columns, undefined, 'run-q'), () => [`id,label\n${rows.join('')}`], ignore);
+    const resumed = await loader.load(target('fdp_q1', columns, undefined, 'run-q'), () => `id,label\n${rows.join('')}`.split(/(?<=\n)/), ignore);
     expect(resumed).toEqual({ rows: 300, resumedAt: progress.at(-1), parsedBy: 'postgresql' });
     await publish(loader, 'fdp_q1', 'run-q');
     expect(await query('select count(*)::int as rows, count(distinct c_id)::int as ids, sum(c_id)::int as total, max(c_label) filter (where c_id = 300) as last from fdp_q1_facts')).toEqual([
@@ -248,13 +249,15 @@ second line"
     ]);
     // `_id` is the record's number in the file, whichever stream loaded it and whichever attempt.
     expect(await query('select count(*)::int as misnumbered from fdp_q1_facts where "_id" <> c_id')).toEqual([{ misnumbered: 0 }]);
+    // Every byte arrived as written, though the memory it was sent from was used again and again.
+    expect(await query(`select count(*)::int as altered from fdp_q1_facts where c_label <> 'row ' || c_id || ', "quoted"' || chr(10) || 'second line'`)).toEqual([{ altered: 0 }]);
   });
 
   it('hands the records after a block PostgreSQL refuses to the casting path, keeping the blocks before it once', async () => {
     const columns = columnsFor([{ name: 'id', type: 'integer' }, { name: 'amount', type: 'number' }]);
     // Row 250 has grouped thousands: PostgreSQL refuses them, the casting path reads them.
     const rows = Array.from({ length: 300 }, (_, i) => (i + 1 === 250 ? '250,"40,800,000"\n' : `${i + 1},${i + 1}.5\n`));
-    const loader = new PostgresTableLoader(orm, 1000, undefined, 2, 64);
+    const loader = new PostgresTableLoader(orm, 1000, undefined, 2, 64, 256);
     const progress: number[] = [];
     expect(await loader.load(target('fdp_q2', columns), () => [`id,amount\n${rows.join('')}`], (count) => progress.push(count))).toEqual({ rows: 300, resumedAt: 0, parsedBy: 'conductor' });
     // PostgreSQL committed blocks before the refused one; the casting path went on after them.

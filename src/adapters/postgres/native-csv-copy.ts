@@ -183,6 +183,8 @@ export class RecordNumberer {
     private readonly delimiter: number,
     /** The number of the first record given. */
     first: number,
+    /** Memory for the numbered bytes (the loader reuses what PostgreSQL has read: BlockSlabs). */
+    private readonly allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
   ) {
     this.counter = new RecordCounter(quote, escape);
     this.next = first;
@@ -202,7 +204,7 @@ export class RecordNumberer {
     // Room for every number as long as the last one given here. The bytes go to its end first and each
     // record is then moved into place behind its number (copyWithin: no object per record for the GC).
     const room = starts * (String(this.next + starts).length + 1);
-    const out = new Uint8Array(length + room);
+    const out = this.allocate(length + room);
     out.set(bytes, room);
     let read = 0;
     let written = 0;

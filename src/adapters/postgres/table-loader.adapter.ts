@@ -11,6 +11,7 @@ import { csvRecordBatches, defaultGatherChars } from '../csv/csv-records.js';
 import { nativeCopyEncoding, nativeCopySql, RecordCounter, RecordNumberer, splitHeader } from './native-csv-copy.js';
 import { cancelCopy } from './cancel-copy.js';
 import { OrderedCopyBlocks } from './ordered-copy-blocks.js';
+import { BlockSlabs } from './block-slabs.js';
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
 const needsEscape = /[\\\t\n\r]/;
@@ -47,6 +48,8 @@ export class PostgresTableLoader implements TableLoader {
     private readonly copyStreams = 2,
     /** Bytes of records per transaction when PostgreSQL reads the file itself: the unit handed to one stream. */
     private readonly blockBytes = 4 * 1024 * 1024,
+    /** Memory the numbered records are cut from, reused once their blocks commit (BlockSlabs). */
+    private readonly slabBytes = 1024 * 1024,
   ) {}
 
   async load(target: TableLoadTarget, source: OpenSource, onProgress: (rowsCommitted: number) => void): Promise<TableLoadResult> {
@@ -146,7 +149,8 @@ export class PostgresTableLoader implements TableLoader {
     const copySql = nativeCopySql(aside, target, delimiter, encoding);
     const [quote, escape] = [dialect.quoteChar.charCodeAt(0), dialect.escapeChar.charCodeAt(0)];
     const counter = new RecordCounter(quote, escape);
-    const numberer = new RecordNumberer(quote, escape, delimiter.charCodeAt(0), rowsBefore + resumedAt + 1);
+    const slabs = new BlockSlabs(this.slabBytes);
+    const numberer = new RecordNumberer(quote, escape, delimiter.charCodeAt(0), rowsBefore + resumedAt + 1, (size) => slabs.allocate(size));
     const encoder = new TextEncoder();
     const spare = await spareClients(pool, this.copyStreams - 1);
     const blocks = new OrderedCopyBlocks([client, ...spare], copySql, resumedAt, this.blockBytes, (on, rows) => commitWithCheckpoint(on, target, rows), onProgress);
@@ -164,12 +168,14 @@ export class PostgresTableLoader implements TableLoader {
           bytes = bytes.subarray(end);
         }
         // A block ends at `checkpointRows` records, or at the first record end once it holds `blockBytes`.
+        slabs.committed(blocks.committedBlocks);
         const numbered = numberer.number(bytes);
         let from = 0;
         for (const end of numbered.ends) {
           blockRecords += 1;
           if (blockRecords < this.checkpointRows && blockBytes + end - from < this.blockBytes) continue;
           await blocks.write(numbered.bytes.subarray(from, end));
+          slabs.writtenTo(blocks.blockNumber);
           blocks.endBlock();
           blockRecords = 0;
           blockBytes = 0;
@@ -177,6 +183,7 @@ export class PostgresTableLoader implements TableLoader {
         }
         if (from < numbered.bytes.byteLength) {
           await blocks.write(numbered.bytes.subarray(from));
+          slabs.writtenTo(blocks.blockNumber);
           blockBytes += numbered.bytes.byteLength - from;
         }
       }
