@@ -59,7 +59,10 @@ describe('PostgresTableLoader', () => {
     expect(result).toEqual({ rows: 40, resumedAt: 0, parsedBy: 'postgresql' });
     // Nothing readers see changes until the load is published.
     expect(await query("select to_regclass('fdp_a1_facts') as found")).toEqual([{ found: null }]);
+    // Autovacuum leaves the table alone while it fills (each block's commit would make it scan the table again).
+    expect(await query("select reloptions from pg_class where relname = 'fdp_a1_facts__loading'")).toEqual([{ reloptions: ['autovacuum_enabled=false'] }]);
     await publish(new PostgresTableLoader(orm), 'fdp_a1');
+    expect(await query("select reloptions from pg_class where relname = 'fdp_a1_facts'")).toEqual([{ reloptions: null }]);
     expect(progress.at(-1)).toBe(40);
     const [summary] = await query<{ rows: string; total: string; first: string }>('select count(*) as rows, sum(c_value) as total, min(c_date_registered)::text as first from fdp_a1_facts');
     // The same sums computed straight from the file, with another CSV parser.
