@@ -35,8 +35,7 @@ export class OrderedCopyBlocks {
   private last: Promise<number>;
   private blocks = 0;
   private committedSoFar: number;
-  /** Blocks committed so far: they commit in order, so these are the first ones. */
-  committedBlocks = 0;
+  private committedCount = 0;
   /**
    * How much a connection may hold unsent before the writer waits for it: a
    * block and a half, so a whole block is handed over while PostgreSQL still
@@ -68,6 +67,11 @@ export class OrderedCopyBlocks {
     const block = this.current ?? (this.current = await this.open());
     // Unsent bytes wait in the stream only up to a bound (memory stays flat); past it, the writer waits for PostgreSQL.
     if (!block.copy.write(bytes) && block.copy.writableLength > this.maxUnsentBytes) await once(block.copy, 'drain');
+  }
+
+  /** Blocks committed so far: they commit in order, so these are the first ones. */
+  get committedBlocks(): number {
+    return this.committedCount;
   }
 
   /** The open block's number (counted from 0), or the last one's when none is open. */
@@ -130,7 +134,7 @@ export class OrderedCopyBlocks {
         const rows = rowsBefore + copy.rowCount;
         await this.checkpoint(client, rows);
         this.committedSoFar = rows;
-        this.committedBlocks += 1;
+        this.committedCount += 1;
         this.onCommitted(rows);
         return rows;
       } catch (error) {

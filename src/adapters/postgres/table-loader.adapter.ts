@@ -29,8 +29,9 @@ function copyText(value: string): string {
  *
  * Every resource of a dataset goes into one fact table, aside as
  * `<table>__loading` (an `_id` column first: the row's number in the
- * dataset's files, resource after resource, given by the loader), committed in transactions of at most `checkpointRows` rows together with the
- * resource's checkpoint row (`package_load_checkpoints`) in the same
+ * dataset's files, resource after resource, given by the loader),
+ * committed in transactions of at most `checkpointRows` rows together with
+ * the resource's checkpoint row (`package_load_checkpoints`) in the same
  * transaction. A retry of the same load (same `loadId`) after a crash skips
  * the resource's committed rows and goes on, so each row lands exactly once;
  * a resource with no checkpoint of this load has no rows in the table yet.
@@ -84,8 +85,8 @@ export class PostgresTableLoader implements TableLoader {
   /**
    * The rows an earlier attempt of this load committed for this resource (0
    * when none), and the rows of the resources before it (loaded one after
-   * another: their `_id`s come first). The aside table belongs to this load while a checkpoint of
-   * the load exists; otherwise it is made afresh, dropping whatever another
+   * another: their `_id`s come first). The aside table belongs to this load
+   * while a checkpoint of the load exists; otherwise it is made afresh, dropping whatever another
    * load left.
    */
   private async prepare(client: PoolClient, target: TableLoadTarget, aside: string): Promise<{ resumedAt: number; rowsBefore: number }> {
