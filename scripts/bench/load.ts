@@ -152,9 +152,15 @@ try {
   };
 
   /** Writes a package of `rows` rows into the datastore: its CSV's local path, size and descriptor URL. */
+  // One CSV per size, written once: every pair of that size uploads it under a dataset of its own.
+  const csvs = new Map<number, string>();
   const putPackage = async (name: string, rows: number) => {
-    const csv = join(work, `${name}.csv`);
-    await writeCsv(csv, rows);
+    let csv = csvs.get(rows);
+    if (!csv) {
+      csv = join(work, `${rows}.csv`);
+      await writeCsv(csv, rows);
+      csvs.set(rows, csv);
+    }
     await s3.fPutObject(bucket, `${owner}/${name}/data.csv`, csv, { 'Content-Type': 'text/csv' });
     await s3.putObject(bucket, `${owner}/${name}/datapackage.json`, Buffer.from(JSON.stringify(descriptor(name))));
     return { csv, megabytes: statSync(csv).size / 1024 / 1024, url: `${env.S3_PUBLIC_ENDPOINT}/${bucket}/${owner}/${name}/datapackage.json` };
