@@ -30,9 +30,13 @@ import { runCommand } from '../stack/run-command.ts';
 const sizes = process.env.LOAD_ROWS ? process.env.LOAD_ROWS.split(',').map(Number) : sized([100_000, 1_000_000, 3_000_000], [2_000, 3_000]);
 
 // How many times each size is loaded, each time the workflow then psql: on two shared cores one pair's ratio
-// swings widely (psql's copy of the same 1M-row file took 2.8 to 5.6 s across runs), the more so the shorter the
-// load, so the ratio reported per size is the median of its pairs (of two: their mean). LOAD_PAIRS=n sets it for every size.
-const pairsFor = (rows: number) => (process.env.LOAD_PAIRS ? Number(process.env.LOAD_PAIRS) : sized(rows <= 100_000 ? 5 : rows <= 1_000_000 ? 3 : rows <= 3_000_000 ? 2 : 1, 1));
+// swings widely (psql's copy and key of the same 1M-row file took 2.8 to 6.0 s across runs, 3.5 and 6.0 s in one),
+// so the ratio reported per size is the median of its pairs: five up to 1M rows, three at 3M, one above.
+// LOAD_PAIRS=n sets it for every size.
+const pairsFor = (rows: number) => (process.env.LOAD_PAIRS ? Number(process.env.LOAD_PAIRS) : sized(rows <= 1_000_000 ? 5 : rows <= 3_000_000 ? 3 : 1, 1));
+
+// os-packager polls /package/status once a second while a load runs (its datastore service's `pollInterval`).
+const statusPollMs = 1_000;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -117,7 +121,6 @@ try {
   const psql = join(stack.postgresBin, 'psql');
   const results: string[] = [];
   const cpuLines: string[] = [];
-  const timelines: string[] = [];
   const parts = stackProcesses(stack);
   const workflowProcesses = { worker: parts.worker, postgresql: parts.postgresql, minio: parts.minio, 'envoy + servers': () => [...parts.envoy(), ...parts.servers()], temporal: parts.temporal };
   // psql runs as this process's child, and this process waits for it: its time is psql's.
@@ -168,21 +171,16 @@ try {
 
   /**
    * Uploads through the gateway and waits for the load's workflow to end
-   * (Temporal tells the moment, so no poll interval is added to the time,
-   * and polling fast would take CPU from the load: each status call costs
-   * the gateway, a server and PostgreSQL), then asks /package/status for the
-   * answer a client sees. Meanwhile /package/status is polled every 100 ms
-   * for when each step was first shown. Returns that last answer and those
-   * times (ms after `started`).
+   * (Temporal tells the moment, so no poll interval is added to the time),
+   * then asks /package/status for the answer a client sees. Meanwhile
+   * /package/status is polled as os-packager polls it: once a second (its
+   * `pollInterval`). Polling faster would measure the benchmark rather than
+   * the load: each status call costs the gateway, a server and PostgreSQL
+   * CPU that psql's path does not spend. Returns that last answer.
    */
-  const loadThroughGateway = async (url: string, started: number) => {
+  const loadThroughGateway = async (url: string) => {
     type Answer = { status: string; progress?: number; error?: string; dataset_id?: string };
-    const seen = new Map<string, number>();
-    const status = async () => {
-      const answer = (await (await fetch(`${stack.urls.gateway}/package/status?datapackage=${encodeURIComponent(url)}`)).json()) as Answer;
-      if (!seen.has(answer.status)) seen.set(answer.status, performance.now() - started);
-      return answer;
-    };
+    const status = async () => (await (await fetch(`${stack.urls.gateway}/package/status?datapackage=${encodeURIComponent(url)}`)).json()) as Answer;
     const upload = await fetch(`${stack.urls.gateway}/package/upload?datapackage=${encodeURIComponent(url)}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     if (upload.status !== 200) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
     const { dataset_id: datasetId } = await status();
@@ -190,7 +188,7 @@ try {
     const ended = new AbortController();
     const polling = (async () => {
       while (!ended.signal.aborted) {
-        await sleep(100, undefined, { signal: ended.signal }).catch(() => undefined);
+        await sleep(statusPollMs, undefined, { signal: ended.signal }).catch(() => undefined);
         if (!ended.signal.aborted) await status();
       }
     })();
@@ -210,7 +208,7 @@ try {
       ended.abort();
       await polling;
     }
-    return { answer: await status(), seen };
+    return { answer: await status() };
   };
 
   // The first load after the stack starts also pays for starting things once per process: the
@@ -218,7 +216,7 @@ try {
   // first write to the registry index. A small load first, timed apart, keeps that out of the ratios.
   const warmUp = await putPackage('bench-warm-up', sized(10_000, 500));
   const warmUpStarted = performance.now();
-  const { answer: warmUpEnd } = await loadThroughGateway(warmUp.url, warmUpStarted);
+  const { answer: warmUpEnd } = await loadThroughGateway(warmUp.url);
   if (warmUpEnd.status !== 'done') throw new Error(`warm-up load ended ${JSON.stringify(warmUpEnd)}`);
   const warmUpLine = `first load after the stack started (${sized(10_000, 500).toLocaleString('en')} rows, not in the ratios): ${((performance.now() - warmUpStarted) / 1000).toFixed(2)} s`;
 
@@ -250,14 +248,13 @@ try {
       let peak = residentMiB();
       const sampler = setInterval(() => (peak = Math.max(peak, residentMiB())), 20);
       const started = performance.now();
-      // When /package/status first showed each step: the fixed cost of a load against the COPY.
       const {
         result: {
-          result: { answer: status, seen },
+          result: { answer: status },
           waits: workflowWaits,
         },
         usPerUnit: workflowCpu,
-      } = await cpuPerUnit(workflowProcesses, () => sampled(() => loadThroughGateway(url, started)), () => rows);
+      } = await cpuPerUnit(workflowProcesses, () => sampled(() => loadThroughGateway(url)), () => rows);
       const workflowSeconds = (performance.now() - started) / 1000;
       clearInterval(sampler);
       if (status.status !== 'done' || status.progress !== rows) throw new Error(`load ended ${JSON.stringify(status)}`);
@@ -284,7 +281,6 @@ try {
         () => rows,
       );
       const baselineSeconds = (performance.now() - baselineStarted) / 1000;
-      timelines.push(`${label} rows | ${[...seen].map(([step, ms]) => `${step} ${(ms / 1000).toFixed(2)}`).join(', ')}`);
       cpuLines.push(`${label} rows | workflow: ${formatPerUnit(workflowCpu, 2)} | psql \\copy: ${formatPerUnit(copyCpu, 2)}`);
       if (workflowWaits && copyWaits) waitLines.push(`${label} rows | workflow's COPY backends: ${formatWaits(workflowWaits)}\n${' '.repeat(18)}| psql \\copy's backend: ${formatWaits(copyWaits)}`);
 
@@ -304,8 +300,6 @@ try {
   console.log('\nratio per size, the median of its pairs (workflow, then psql, one after the other):\n');
   for (const [rows, ratios] of ratiosBySize) console.log(`${String(rows).padStart(12)} rows | ratio ${median(ratios).toFixed(2)} (${ratios.length} ${ratios.length === 1 ? 'pair' : `pairs: ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}`})`);
   console.log(`\nworker peak = the worker process's peak resident memory (VmRSS sampled every 20 ms) during that load; ${idleBefore.toFixed(0)} MiB before the first.`);
-  console.log('seconds from upload until /package/status first showed each step:\n');
-  for (const line of timelines) console.log(line);
   console.log('\nwhere the time goes, from the workflow history (seconds; local activities are the status records and the short steps):\n');
   for (const line of histories) console.log(line);
   console.log(`\nCPU time per row (µs), by process (${availableParallelism()} cores):\n`);
