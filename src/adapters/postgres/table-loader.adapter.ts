@@ -6,6 +6,7 @@ import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CoreError } from '../../core/errors.js';
 import { casterFor, columnTypeOf } from '../../core/packages/table-schema-cast.js';
+import { resourceIndexIn } from '../../core/packages/table-names.js';
 import type { OpenSource, TableLoader, TableLoadResult, TableLoadTarget, TablePublication } from '../../ports/table-loader.js';
 import { csvRecordBatches, defaultGatherChars } from '../csv/csv-records.js';
 import { nativeCopyEncoding, nativeCopySql, RecordCounter, RecordNumberer, splitHeader } from './native-csv-copy.js';
@@ -97,8 +98,8 @@ export class PostgresTableLoader implements TableLoader {
     const asideExists = (await client.query<{ found: string | null }>('select to_regclass($1) as found', [`"${aside}"`])).rows[0]?.found != null;
     const ofThisLoad = checkpoints.filter((checkpoint) => checkpoint.load_id === target.loadId);
     if (asideExists && ofThisLoad.length > 0) {
-      const index = resourceIndexOf(target.checkpointKey, target.prefix);
-      const rowsBefore = ofThisLoad.filter((checkpoint) => resourceIndexOf(checkpoint.table_name, target.prefix) < index).reduce((sum, checkpoint) => sum + Number(checkpoint.rows_committed), 0);
+      const index = resourceIndexIn(target.checkpointKey, target.prefix);
+      const rowsBefore = ofThisLoad.filter((checkpoint) => resourceIndexIn(checkpoint.table_name, target.prefix) < index).reduce((sum, checkpoint) => sum + Number(checkpoint.rows_committed), 0);
       const mine = ofThisLoad.find((checkpoint) => checkpoint.table_name === target.checkpointKey);
       if (mine) return { resumedAt: Number(mine.rows_committed), rowsBefore };
       await client.query('insert into package_load_checkpoints (table_name, load_id, rows_committed) values ($1, $2, 0)', [target.checkpointKey, target.loadId]);
@@ -390,11 +391,6 @@ async function spareClients(pool: Pool, count: number): Promise<PoolClient[]> {
     clients.push(client);
   }
   return clients;
-}
-
-/** The resource's index in its checkpoint's name (`<prefix>_<index>`). */
-function resourceIndexOf(checkpointKey: string, prefix: string): number {
-  return Number(checkpointKey.slice(prefix.length + 1));
 }
 
 /** Every checkpoint of a dataset's resources (`<prefix>_<n>`; the prefix is hex, `_` escaped for LIKE). */

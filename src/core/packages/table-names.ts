@@ -13,6 +13,11 @@ export function tableNameFor(datasetId: string, resourceIndex: number): string {
   return `${tablePrefixFor(datasetId)}_${resourceIndex}`;
 }
 
+/** The resource index in a name `tableNameFor` made, given the dataset's prefix (the inverse, kept beside it). */
+export function resourceIndexIn(tableName: string, prefix: string): number {
+  return Number(tableName.slice(prefix.length + 1));
+}
+
 /**
  * The dataset's fact table: every resource's rows in one table with an
  * `_id` primary key (os-api's babbage counts `_count` over it).
